@@ -1,0 +1,224 @@
+"""Built-in corpora, usable anywhere a file path is: "builtin:NAME[,length=N][,seed=S]".
+
+    hello     the "hello world" toy from the original material, repeated
+    python    this interpreter's own standard-library source (the app's default corpus)
+    brackets  nested balanced brackets: predicting a closer needs a counter / stack
+    copy      a random string, a gap, the same string again: needs long memory
+    counting  1 2 3 ... 10 11 ...: carrying digits
+
+Generated corpora are deterministic by seed and are exactly `length` characters long
+(the last line may be cut). The python corpus is a deterministic selection of files,
+the same on every run of the same interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sysconfig
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnnlab.core.corpus import CorpusError
+
+PREFIX = "builtin:"
+MAX_LENGTH = 100_000_000
+_PARAMS = ("length", "seed")
+# Standard-library folders that are tests, vendored tools or data tables, not typical code.
+_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "idlelib", "lib2to3",
+              "encodings", "pydoc_data", "ensurepip", "turtledemo", "__pycache__"}
+_MAX_FILE = 150_000  # skip bigger files (mostly data tables) so the selection stays varied
+
+
+@dataclass(frozen=True)
+class BuiltinInfo:
+    name: str
+    description: str
+    default_length: int  # characters
+
+
+@dataclass(frozen=True)
+class BuiltinSpec:
+    name: str
+    length: int
+    seed: int = 0
+    label: str = ""  # display name: "builtin:NAME" plus the parameters that were given
+
+
+def is_builtin_spec(source: str) -> bool:
+    return isinstance(source, str) and source.strip().lower().startswith(PREFIX)
+
+
+def _known() -> str:
+    return ", ".join(PREFIX + name for name in _GENERATORS)
+
+
+def _parse_param(item: str, spec: str) -> tuple[str, int]:
+    key, sep, value = (part.strip() for part in item.partition("="))
+    key = key.lower()
+    if not sep or key not in _PARAMS:
+        raise CorpusError(f"Bad built-in corpus spec {spec!r}: {item.strip()!r} is not a parameter; "
+                          "use builtin:NAME,length=N,seed=S.", "bad_spec")
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        raise CorpusError(f"Bad built-in corpus spec {spec!r}: {key} must be a whole number, "
+                          f"not {value!r}.", "bad_spec") from None
+    if key == "length" and not 1 <= number <= MAX_LENGTH:
+        raise CorpusError(f"Bad built-in corpus spec {spec!r}: length must be between 1 and "
+                          f"{MAX_LENGTH:,}, not {number:,}.", "bad_spec")
+    return key, number
+
+
+def parse_spec(spec: str) -> BuiltinSpec:
+    """Parse "builtin:NAME[,length=N][,seed=S]"; CorpusError "bad_spec" / "unknown_builtin"."""
+    if not is_builtin_spec(spec):
+        raise CorpusError(f"{spec!r} is not a built-in corpus spec (builtin:NAME).", "bad_spec")
+    name, *items = spec.strip()[len(PREFIX):].split(",")
+    name = name.strip().lower()
+    if not name:
+        raise CorpusError(f"Bad built-in corpus spec {spec!r}: no name; choose one of {_known()}.",
+                          "bad_spec")
+    if name not in _GENERATORS:
+        raise CorpusError(f"Unknown built-in corpus {name!r}; the built-ins are {_known()}.",
+                          "unknown_builtin")
+    params: dict[str, int] = {}
+    for item in items:
+        key, number = _parse_param(item, spec)
+        if key in params:
+            raise CorpusError(f"Bad built-in corpus spec {spec!r}: {key} is given twice.", "bad_spec")
+        params[key] = number
+    label = PREFIX + name + "".join(f",{k}={v}" for k, v in params.items())
+    length = params.get("length", _INFO[name].default_length)
+    return BuiltinSpec(name=name, length=length, seed=params.get("seed", 0), label=label)
+
+
+def generate(spec: BuiltinSpec) -> str:
+    """The text of a parsed spec."""
+    return _GENERATORS[spec.name](spec.length, spec.seed)
+
+
+def builtin_text(spec: str) -> str:
+    """The text of a spec string such as "builtin:copy,length=5000,seed=3"."""
+    return generate(parse_spec(spec))
+
+
+def list_builtins() -> list[BuiltinInfo]:
+    """Name, one-line description and default size of every built-in corpus."""
+    return list(_INFO.values())
+
+
+# ---- generators -----------------------------------------------------------------------
+
+def _fill(make_line: Callable[[], str], length: int) -> str:
+    """Concatenate lines until `length` characters, then cut there."""
+    parts, n = [], 0
+    while n < length:
+        line = make_line()
+        parts.append(line)
+        n += len(line)
+    return "".join(parts)[:length]
+
+
+def hello_text(length: int, seed: int = 0) -> str:
+    """ "hello world\\n" again and again: the classic first demo (seed has no effect)."""
+    line = "hello world\n"
+    return (line * (length // len(line) + 1))[:length]
+
+
+def _stdlib_files(root: Path) -> list[Path]:
+    """.py files under root, sorted by path (packages interleave with modules), skipping
+    tests, bundled tools and data tables."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith((".", "config-"))]
+        found += [Path(folder, f) for f in files
+                  if f.endswith(".py") and not f.startswith("_sysconfigdata")]  # machine-specific
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def python_text(length: int, seed: int = 0) -> str:
+    """Standard-library source of this interpreter, one header comment per file (seed unused)."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    if not (root / "os.py").is_file():  # unusual layouts: fall back to where os lives
+        root = Path(os.__file__).parent
+    parts, n = [], 0
+    for path in _stdlib_files(root):
+        if n >= length:
+            break
+        try:
+            if path.stat().st_size > _MAX_FILE:
+                continue
+            source = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        parts.append(f"# file: {path.relative_to(root).as_posix()}\n{source}\n")
+        n += len(parts[-1])
+    if not parts:
+        raise CorpusError(f"The Python standard-library source was not found in '{root}'.", "io")
+    return "".join(parts)[:length]
+
+
+_BRACKETS = ("()", "[]", "{}")
+_WORDS = ("a", "b", "x", "y", "z", "cat", "dog", "sun", "red", "one", "two", "fox")
+
+
+def _bracket_group(rng: random.Random, depth: int, max_depth: int = 6) -> str:
+    """One to three items, each a word or a bracketed group (deeper = rarer)."""
+    items = []
+    for _ in range(rng.randint(1, 3)):
+        if depth < max_depth and rng.random() < 0.6 - 0.1 * depth:
+            o, c = rng.choice(_BRACKETS)
+            items.append(o + _bracket_group(rng, depth + 1, max_depth) + c)
+        else:
+            items.append(rng.choice(_WORDS))
+    return " ".join(items)
+
+
+def brackets_text(length: int, seed: int = 0) -> str:
+    """Lines of nested (), [], {} around words, depth up to 6, every line balanced."""
+    rng = random.Random(seed)
+
+    def line() -> str:
+        o, c = rng.choice(_BRACKETS)
+        return o + _bracket_group(rng, 1) + c + "\n"
+
+    return _fill(line, length)
+
+
+def copy_text(length: int, seed: int = 0) -> str:
+    """Lines "abcdqz|.......|abcdqz": a random string, a gap of dots, the string again."""
+    rng = random.Random(seed)
+
+    def line() -> str:
+        s = "".join(rng.choices("abcdefgh", k=rng.randint(8, 20)))
+        return f"{s}|{'.' * rng.randint(5, 40)}|{s}\n"
+
+    return _fill(line, length)
+
+
+def counting_text(length: int, seed: int = 0) -> str:
+    """1 2 3 ... counting up from 1, a newline after every 4 to 12 numbers (set by the seed)."""
+    rng = random.Random(seed)
+    counter = iter(range(1, MAX_LENGTH))
+
+    def line() -> str:
+        return " ".join(str(next(counter)) for _ in range(rng.randint(4, 12))) + "\n"
+
+    return _fill(line, length)
+
+
+_GENERATORS: dict[str, Callable[[int, int], str]] = {
+    "hello": hello_text, "python": python_text, "brackets": brackets_text,
+    "copy": copy_text, "counting": counting_text,
+}
+_INFO = {info.name: info for info in (
+    BuiltinInfo("hello", 'the "hello world" toy: one short line repeated; learnt in seconds', 20_000),
+    BuiltinInfo("python", "this Python's own standard-library source code (the default corpus)",
+                2_000_000),
+    BuiltinInfo("brackets", "nested balanced (), [] and {}: closing them needs a counter", 200_000),
+    BuiltinInfo("copy", "a random string, a gap, the same string again: needs long memory",
+                200_000),
+    BuiltinInfo("counting", "1 2 3 ... counting up: learning to carry digits", 200_000),
+)}

@@ -1,0 +1,361 @@
+"""Corpus: read a text, decode it, build the vocabulary and the encoded id array.
+
+    file bytes -> decode (BOM sniffing, strict UTF-8, or an explicit encoding)
+               -> normalise (\\r\\n and \\r -> \\n, NFC) -> str
+               -> code points (uint32, in slices) -> counts -> Vocabulary
+               -> lookup table (code point -> id) -> data (uint8/16/32, 1-D)
+
+The last `val_fraction` of the text is the validation part: the split is at the end so
+validation text is text the model has never seen, not interleaved lines.
+
+A 100 MB file never becomes a Python list of characters: code points are handled in numpy,
+a few million at a time, so peak memory stays a small multiple of the file size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rnnlab.core.vocab import DEFAULT_VOCAB_CAP, REPLACEMENT, Vocabulary, format_chars
+
+ERROR_KINDS = ("not_found", "binary", "encoding", "empty", "too_short", "unknown_builtin",
+               "bad_spec", "io", "vocab")
+_N_CODES = 0x110000  # every Unicode code point
+_SLICE = 1 << 20  # characters per slice: 4 MB of uint32 codes stays in cache (measured fastest)
+_SAMPLE = 1 << 20  # bytes / characters inspected when looking for binary data
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 control characters that never appear in text (tab, newlines, form feed, escape do).
+_IS_CONTROL = np.zeros(256, dtype=bool)
+_IS_CONTROL[[*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1B), *range(0x1C, 0x20), 0x7F]] = True
+
+
+class CorpusError(ValueError):
+    """A text that cannot be used, with a `kind` (see ERROR_KINDS) the GUI can act on."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _check_val_fraction(val_fraction: float) -> None:
+    if not 0.0 < val_fraction <= 0.5:
+        raise ValueError(f"val_fraction must be in (0, 0.5], not {val_fraction}")
+
+
+def split_sizes(n_chars: int, val_fraction: float) -> tuple[int, int]:
+    """(n_train, n_val): the last floor(n * val_fraction) characters are validation."""
+    n_val = math.floor(n_chars * val_fraction + 1e-9)
+    return n_chars - n_val, n_val
+
+
+@dataclass
+class Corpus:
+    """An encoded text, split into training (start) and validation (end) parts."""
+
+    name: str  # display name: file name or "builtin:python"
+    source: str  # the path or builtin spec string given
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", ...; "builtin" or "text"
+    vocab: Vocabulary
+    data: np.ndarray  # (N,) ids, dtype vocab.dtype
+    val_fraction: float = 0.1
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        _check_val_fraction(self.val_fraction)
+
+    @property
+    def n_chars(self) -> int:
+        return int(self.data.shape[0])
+
+    @property
+    def n_train(self) -> int:
+        return split_sizes(self.n_chars, self.val_fraction)[0]
+
+    @property
+    def n_val(self) -> int:
+        return split_sizes(self.n_chars, self.val_fraction)[1]
+
+    @property
+    def train(self) -> np.ndarray:
+        return self.data[: self.n_train]
+
+    @property
+    def val(self) -> np.ndarray:
+        return self.data[self.n_train :]
+
+    def decode(self, start: int, length: int) -> str:
+        """The text of data[start:start+length] (clipped at the end)."""
+        if start < 0 or length < 0:
+            raise ValueError(f"start and length must be >= 0, not {start} and {length}")
+        return self.vocab.decode(self.data[start : start + length])
+
+    def val_snippet(self, length: int = 200) -> str:
+        """The first `length` characters of the validation text."""
+        return self.decode(self.n_train, length)
+
+    def most_common(self, k: int = 10) -> list[tuple[str, int]]:
+        """The k most frequent symbols with their counts (ties: lower id first)."""
+        counts = np.zeros(len(self.vocab), dtype=np.int64)
+        for start in range(0, self.n_chars, _SLICE):  # bincount copies its input to int64
+            counts += np.bincount(self.data[start : start + _SLICE], minlength=len(self.vocab))
+        order = np.argsort(-counts, kind="stable")[:k]
+        return [(self.vocab.chars[i], int(counts[i])) for i in order if counts[i] > 0]
+
+    def summary(self) -> str:
+        """One line, e.g. 'x.txt: 1,115,394 chars, 65 symbols (utf-8); train 1,003,855 / val 111,539'."""
+        line = (f"{self.name}: {self.n_chars:,} chars, {len(self.vocab)} symbols ({self.encoding}); "
+                f"train {self.n_train:,} / val {self.n_val:,}")
+        if self.vocab.folded:
+            line += f"; {self.vocab.folded:,} rare chars folded into {REPLACEMENT}"
+        return line
+
+
+# ---- decoding -------------------------------------------------------------------------
+
+def _control_share(codes: np.ndarray) -> float:
+    """Share of C0 control characters (other than whitespace / escape) in byte or code arrays."""
+    if codes.size == 0:
+        return 0.0
+    return np.count_nonzero(_IS_CONTROL[np.minimum(codes, 255)]) / codes.size
+
+
+def _text_codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _binary_error(name: str, why: str) -> CorpusError:
+    return CorpusError(f"{name} looks like a binary file, not text ({why}).", "binary")
+
+
+def _decode_error(name: str, label: str, raw: bytes, err: UnicodeDecodeError, hint: str) -> CorpusError:
+    where = f"byte 0x{raw[err.start]:02X} at offset {err.start:,}" if err.start < len(raw) else "truncated"
+    return CorpusError(f"{name} is not valid {label} ({where}); {hint}", "encoding")
+
+
+def _check_decoded(text: str, name: str, label: str) -> None:
+    if "\x00" in text or _control_share(_text_codes(text[:_SAMPLE])) > 0.05:
+        raise _binary_error(name, f"it contains control characters when read as {label}")
+
+
+def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
+    encoding = encoding.strip().lower()
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        raise CorpusError(f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, "
+                          "cp1252 or latin-1.", "encoding") from None
+    except UnicodeDecodeError as err:
+        hint = "try another encoding (e.g. utf-8, cp1252 or latin-1)."
+        raise _decode_error(name, encoding, raw, err, hint) from None
+    _check_decoded(text, name, encoding)
+    return text, encoding
+
+
+def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(enc)
+            except UnicodeDecodeError as err:
+                raise _decode_error(name, enc.upper(), raw, err, "the file may be damaged.") from None
+            _check_decoded(text, name, enc.upper())
+            return text, enc
+    if b"\x00" in raw:
+        raise _binary_error(name, "it contains NUL bytes and no UTF-16 byte-order mark; "
+                                  "if it is UTF-16 without one, pass --encoding utf-16-le or utf-16-be")
+    share = _control_share(np.frombuffer(raw[:_SAMPLE], dtype=np.uint8))
+    if share > 0.05:
+        raise _binary_error(name, f"{share:.0%} of its first bytes are control codes")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        if share > 0.01:  # undecodable *and* control codes: not a text in some other encoding
+            raise _binary_error(name, "it is not valid UTF-8 and contains control codes") from None
+        raise _decode_error(name, "UTF-8", raw, err, "if it is another encoding, pass it explicitly, "
+                                                      "e.g. --encoding cp1252 or latin-1.") from None
+
+
+def normalise_text(text: str) -> str:
+    """Newlines to \\n (\\r\\n and lone \\r), a leading BOM dropped, Unicode NFC."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):  # quick check: most texts are already NFC
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
+    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError."""
+    if encoding:
+        text, used = _decode_explicit(raw, encoding, name)
+    else:
+        text, used = _decode_auto(raw, name)
+    return normalise_text(text), used
+
+
+def _read_bytes(path: Path) -> bytes:
+    shown = f"'{path}'"
+    try:
+        if path.is_dir():
+            raise CorpusError(f"{shown} is a folder, not a text file; choose a file inside it.", "io")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"No such file: {shown}.", "not_found") from None
+    except PermissionError:
+        raise CorpusError(f"Permission denied: cannot read {shown}.", "io") from None
+    except OSError as err:
+        raise CorpusError(f"Cannot read {shown}: {err.strerror or err}.", "io") from None
+
+
+# ---- encoding to ids ------------------------------------------------------------------
+
+def _code_slices(text: str):
+    """Yield (start, code points as uint8 or uint32) for consecutive slices of the text."""
+    for start in range(0, len(text), _SLICE):
+        part = text[start : start + _SLICE]
+        if part.isascii():  # O(1) in CPython; one byte per code is ~5x faster than UTF-32
+            yield start, np.frombuffer(part.encode("ascii"), dtype=np.uint8)
+        else:
+            yield start, _text_codes(part)
+
+
+def _count_codes(text: str) -> np.ndarray:
+    """(0x110000,) int64 occurrences of every code point."""
+    counts = np.zeros(_N_CODES, dtype=np.int64)
+    for _, codes in _code_slices(text):
+        c = np.bincount(codes)
+        counts[: c.size] += c
+    return counts
+
+
+def _fold_warning(n_distinct: int, n_occ: int, total: int, why: str) -> str:
+    return (f"{n_distinct:,} distinct characters ({n_occ:,} occurrences, {n_occ / total:.2%} of the text) "
+            f"{why} and are shown as the replacement symbol {REPLACEMENT}.")
+
+
+def _vocab_from_counts(counts: np.ndarray, cap: int) -> tuple[Vocabulary, list[str]]:
+    present = np.flatnonzero(counts)
+    vocab = Vocabulary.from_counts({chr(cp): int(counts[cp]) for cp in present}, cap=cap)
+    if not vocab.folded:
+        return vocab, []
+    kept = sum(int(counts[ord(c)]) for c in vocab.chars if c != REPLACEMENT)
+    total = int(counts.sum())
+    why = f"were folded because the vocabulary is capped at {cap} symbols"
+    return vocab, [_fold_warning(vocab.folded, total - kept, total, why)]
+
+
+def _check_given_vocab(counts: np.ndarray, vocab: Vocabulary, name: str) -> list[str]:
+    """Warnings for characters outside a given vocabulary; CorpusError if it cannot fold them."""
+    known = {ord(c) for c in vocab.chars if len(c) == 1}
+    missing = [cp for cp in np.flatnonzero(counts) if int(cp) not in known]
+    if not missing:
+        return []
+    missing.sort(key=lambda cp: (-counts[cp], cp))  # most frequent first
+    n_occ = int(counts[missing].sum())
+    if vocab.unknown_id is None:
+        shown = format_chars(chr(cp) for cp in missing[:10])
+        more = f" and {len(missing) - 10:,} more" if len(missing) > 10 else ""
+        raise CorpusError(
+            f"{name} has {len(missing):,} characters that are not in the model's vocabulary: "
+            f"{shown}{more}. Use a text with the same characters, or train a new model on it.", "vocab")
+    why = "are not in the model's vocabulary"
+    return [_fold_warning(len(missing), n_occ, int(counts.sum()), why)]
+
+
+def _encode(text: str, vocab: Vocabulary) -> np.ndarray:
+    """(N,) ids via a code point -> id lookup table, a slice at a time."""
+    unk = vocab.unknown_id
+    lut = np.full(_N_CODES, unk if unk is not None else 0, dtype=vocab.dtype)
+    for i, c in enumerate(vocab.chars):
+        if len(c) == 1:
+            lut[ord(c)] = i
+    data = np.empty(len(text), dtype=vocab.dtype)
+    for start, codes in _code_slices(text):
+        np.take(lut, codes, out=data[start : start + codes.size])
+    return data
+
+
+# ---- building corpora -----------------------------------------------------------------
+
+def _check_length(n: int, name: str, val_fraction: float, min_chars: int) -> None:
+    if n == 0:
+        raise CorpusError(f"{name} contains no text (0 characters after decoding).", "empty")
+    need = math.ceil(2 / val_fraction - 1e-9)
+    while min(split_sizes(need, val_fraction)) < 2:
+        need += 1
+    if n < max(need, min_chars):
+        reason = (f"the {val_fraction:.0%} validation split needs at least {need:,} "
+                  "(2 characters each for training and validation)")
+        if min_chars > need:
+            reason = f"these settings need at least {min_chars:,}"
+        raise CorpusError(f"{name} is too short: it has {n:,} characters; {reason}.", "too_short")
+
+
+def _build(text: str, name: str, source: str, encoding: str, *, vocab_cap: int,
+           val_fraction: float, vocab: Vocabulary | None, min_chars: int) -> Corpus:
+    _check_length(len(text), name, val_fraction, min_chars)
+    counts = _count_codes(text)
+    if vocab is None:
+        vocab, warnings = _vocab_from_counts(counts, vocab_cap)
+    else:
+        warnings = _check_given_vocab(counts, vocab, name)
+    del counts
+    data = _encode(text, vocab)
+    return Corpus(name=name, source=source, encoding=encoding, vocab=vocab, data=data,
+                  val_fraction=val_fraction, warnings=warnings)
+
+
+def corpus_from_text(text: str, name: str = "pasted text", *, vocab_cap: int = DEFAULT_VOCAB_CAP,
+                     val_fraction: float = 0.1, vocab: Vocabulary | None = None,
+                     min_chars: int = 0) -> Corpus:
+    """A corpus from a str (pasted or generated text); newlines and NFC normalised."""
+    _check_val_fraction(val_fraction)
+    return _build(normalise_text(text), name, name, "text", vocab_cap=vocab_cap,
+                  val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
+
+
+def load_corpus(source: str | os.PathLike, *, encoding: str | None = None,
+                vocab_cap: int = DEFAULT_VOCAB_CAP, val_fraction: float = 0.1,
+                vocab: Vocabulary | None = None, min_chars: int = 0) -> Corpus:
+    """Load a text file or a built-in corpus ("builtin:NAME[,length=N][,seed=S]")."""
+    _check_val_fraction(val_fraction)
+    opts = dict(vocab_cap=vocab_cap, val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
+    from rnnlab.core import builtin_corpora  # imported here: it imports CorpusError from us
+
+    if isinstance(source, str) and builtin_corpora.is_builtin_spec(source):
+        spec = builtin_corpora.parse_spec(source)
+        text = normalise_text(builtin_corpora.generate(spec))
+        return _build(text, spec.label, source, "builtin", **opts)
+    path = Path(source)
+    text, used = decode_bytes(_read_bytes(path), encoding, name=path.name)
+    return _build(text, path.name, str(source), used, **opts)
+
+
+def require_length(corpus: Corpus, batch: int, seq: int) -> None:
+    """Raise CorpusError(kind="too_short") unless training has batch*seq+1 chars and validation 2."""
+    if batch < 1 or seq < 1:
+        raise ValueError(f"batch and sequence length must be at least 1, not {batch} and {seq}")
+    need = batch * seq + 1
+    if corpus.n_train >= need and corpus.n_val >= 2:
+        return
+    fits = (corpus.n_train - 1) // seq
+    hint = (f"with sequence length {seq} a batch of at most {fits:,} fits" if fits >= 1
+            else f"the sequence length must be at most {corpus.n_train - 1:,}")
+    raise CorpusError(
+        f"{corpus.name} is too short for batch {batch} x sequence {seq}: training needs at least "
+        f"{need:,} characters and has {corpus.n_train:,}; validation needs at least 2 and has "
+        f"{corpus.n_val:,}. Use a smaller batch or sequence length ({hint}), or a longer text.",
+        "too_short")

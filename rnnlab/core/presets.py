@@ -1,0 +1,51 @@
+"""Named starting points: a model and training settings that go well together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rnnlab.core.config import TrainConfig
+from rnnlab.core.model import ModelConfig
+
+DEFAULT_CORPUS = "builtin:python"
+DEFAULT_PRESET = "classroom"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    model: dict  # ModelConfig fields except vocab_size
+    train: dict = field(default_factory=dict)  # TrainConfig fields that differ from defaults
+    corpus: str = DEFAULT_CORPUS
+    epochs: float = 1.0  # default budget when none is given
+
+    def model_config(self, vocab_size: int, **overrides) -> ModelConfig:
+        return ModelConfig(vocab_size=vocab_size, **{**self.model, **overrides})
+
+    def train_config(self, **overrides) -> TrainConfig:
+        return TrainConfig(**{**self.train, **overrides})
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("tiny", "2x32 LSTM that learns 'hello world' in a few seconds",
+               {"cell": "lstm", "hidden": 32, "layers": 2},
+               {"batch": 8, "seq": 16, "lr": 1e-2, "eval_every": 50}, corpus="builtin:hello",
+               epochs=20.0),
+        Preset("classroom", "2x128 LSTM, fast on a laptop CPU (the app's default)",
+               {"cell": "lstm", "hidden": 128, "layers": 2},
+               {"batch": 32, "seq": 64, "lr": 2e-3}),
+        Preset("big", "2x256 LSTM, better text, several times slower",
+               {"cell": "lstm", "hidden": 256, "layers": 2, "dropout": 0.1},
+               {"batch": 64, "seq": 100, "lr": 2e-3}),
+    )
+}
+
+
+def get_preset(name: str) -> Preset:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None

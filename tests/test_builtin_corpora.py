@@ -1,0 +1,116 @@
+"""Built-in corpora: spec parsing, determinism, lengths and the structure of each text."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from rnnlab.core.builtin_corpora import builtin_text, list_builtins, parse_spec
+from rnnlab.core.corpus import CorpusError, load_corpus
+
+GENERATED = ("brackets", "copy", "counting")
+PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def complete_lines(text: str) -> list[str]:
+    """All lines but the last, which the length cut may have truncated."""
+    return text.split("\n")[:-1]
+
+
+def test_list_builtins():
+    infos = {b.name: b for b in list_builtins()}
+    assert set(infos) == {"hello", "python", "brackets", "copy", "counting"}
+    for b in infos.values():
+        assert b.description and "\n" not in b.description and b.default_length > 0
+    assert infos["python"].default_length == 2_000_000 and infos["hello"].default_length == 20_000
+
+
+def test_parse_spec():
+    s = parse_spec("  BUILTIN:Copy , length = 5_000 ,seed=3 ")
+    assert (s.name, s.length, s.seed, s.label) == ("copy", 5000, 3, "builtin:copy,length=5000,seed=3")
+    s = parse_spec("builtin:brackets")
+    assert (s.length, s.seed, s.label) == (200_000, 0, "builtin:brackets")
+
+
+@pytest.mark.parametrize("spec", [
+    "builtin:", "builtin:copy,length=abc", "builtin:copy,foo=1", "builtin:copy,length",
+    "builtin:copy,length=0", "builtin:copy,length=-5", "builtin:copy,seed=1,seed=2", "copy",
+])
+def test_bad_specs(spec):
+    with pytest.raises(CorpusError) as info:
+        parse_spec(spec)
+    assert info.value.kind == "bad_spec" and str(info.value)
+
+
+def test_unknown_builtin_lists_the_known_ones():
+    with pytest.raises(CorpusError) as info:
+        load_corpus("builtin:shakespeare")
+    assert info.value.kind == "unknown_builtin"
+    for name in ("hello", "python", "brackets", "copy", "counting"):
+        assert f"builtin:{name}" in str(info.value)
+
+
+def test_load_builtin_corpus():
+    c = load_corpus("builtin:hello")
+    assert (c.name, c.source, c.encoding, c.n_chars) == ("builtin:hello", "builtin:hello", "builtin", 20_000)
+    assert c.decode(0, 24) == "hello world\nhello world\n"
+    c = load_corpus("builtin:copy,length=3000,seed=2")
+    assert c.name == "builtin:copy,length=3000,seed=2" and c.n_chars == 3000
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_are_deterministic_and_exact_length(name):
+    a = builtin_text(f"builtin:{name},length=5000,seed=1")
+    assert a == builtin_text(f"builtin:{name},length=5000,seed=1")
+    assert a != builtin_text(f"builtin:{name},length=5000,seed=2")
+    assert len(a) == 5000 and len(builtin_text(f"builtin:{name},length=7")) == 7
+    assert len(builtin_text(f"builtin:{name}")) == 200_000
+
+
+def test_brackets_lines_are_balanced_and_nested():
+    depths = []
+    for line in complete_lines(builtin_text("builtin:brackets,length=50000,seed=4")):
+        stack, deepest = [], 0
+        for ch in line:
+            if ch in "([{":
+                stack.append(ch)
+                deepest = max(deepest, len(stack))
+            elif ch in PAIRS:
+                assert stack and stack.pop() == PAIRS[ch], line
+        assert not stack, line
+        depths.append(deepest)
+    assert max(depths) <= 6 and max(depths) >= 4 and min(depths) >= 1
+
+
+def test_copy_lines_repeat_their_string():
+    lines = complete_lines(builtin_text("builtin:copy,length=20000,seed=5"))
+    assert len(lines) > 100
+    for line in lines:
+        assert re.fullmatch(r"([a-h]{8,20})\|\.{5,40}\|\1", line), line
+
+
+def test_counting_increases_by_one():
+    text = builtin_text("builtin:counting,length=20000,seed=6")
+    numbers = [int(n) for n in text.split()[:-1]]  # the last may be cut
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert all(4 <= len(line.split()) <= 12 for line in complete_lines(text))
+
+
+def test_hello_length():
+    assert builtin_text("builtin:hello,length=30") == "hello world\nhello world\nhello "
+
+
+def test_python_stdlib_corpus():
+    start = time.perf_counter()
+    text = builtin_text("builtin:python")
+    elapsed = time.perf_counter() - start
+    assert len(text) == 2_000_000 and text == builtin_text("builtin:python")
+    assert text.startswith("# file: ")
+    files = re.findall(r"^# file: (\S+)$", text, flags=re.M)
+    assert len(files) > 20 and files == sorted(files, key=lambda f: f.split("/"))
+    assert not any(part in ("test", "tests", "site-packages") for f in files for part in f.split("/"))
+    assert "def " in text and "import " in text
+    assert elapsed < 2.0  # typically well under 0.1 s
+    assert builtin_text("builtin:python,length=5000") == text[:5000]

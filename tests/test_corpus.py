@@ -1,0 +1,268 @@
+"""Corpus loading: encodings, refusals, normalisation, vocabulary cap, split, given vocab."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnlab.core.corpus import (
+    ERROR_KINDS, Corpus, CorpusError, corpus_from_text, decode_bytes, load_corpus, require_length,
+)
+from rnnlab.core.vocab import REPLACEMENT, Vocabulary
+
+TEXT = "Café naïve — déjà vu.\nThe quick brown fox jumps over the lazy dog.\n" * 5
+
+
+def write(tmp_path: Path, data: bytes, name: str = "t.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def text_of(corpus: Corpus) -> str:
+    return corpus.decode(0, corpus.n_chars)
+
+
+def cjk_text(n_distinct: int, seed: int = 0) -> str:
+    """Text over n_distinct CJK characters; character i appears i+1 times (distinct counts)."""
+    chars = [chr(0x4E00 + i) for i in range(n_distinct)]
+    seq = [c for i, c in enumerate(chars) for _ in range(i + 1)]
+    np.random.default_rng(seed).shuffle(seq)
+    return "".join(seq)
+
+
+def raises_kind(kind: str, func, *args, **kwargs) -> CorpusError:
+    with pytest.raises(CorpusError) as info:
+        func(*args, **kwargs)
+    assert info.value.kind == kind, str(info.value)
+    assert info.value.kind in ERROR_KINDS
+    return info.value
+
+
+# ---- encodings ---------------------------------------------------------------------------
+
+def test_utf8_plain(tmp_path):
+    c = load_corpus(write(tmp_path, TEXT.encode("utf-8")))
+    assert c.encoding == "utf-8" and text_of(c) == TEXT
+    assert c.name == "t.txt" and c.source.endswith("t.txt")
+
+
+def test_utf8_bom_is_stripped(tmp_path):
+    c = load_corpus(write(tmp_path, codecs.BOM_UTF8 + TEXT.encode("utf-8")))
+    assert c.encoding == "utf-8-sig" and text_of(c) == TEXT
+    assert "\ufeff" not in c.vocab
+
+
+@pytest.mark.parametrize("codec,bom", [("utf-16-le", codecs.BOM_UTF16_LE),
+                                       ("utf-16-be", codecs.BOM_UTF16_BE)])
+def test_utf16_with_bom(tmp_path, codec, bom):
+    text = TEXT + "中文 😀\n"
+    c = load_corpus(write(tmp_path, bom + text.encode(codec)))
+    assert c.encoding == "utf-16" and text_of(c) == text
+
+
+def test_utf16_without_bom_is_refused_as_binary_with_hint(tmp_path):
+    err = raises_kind("binary", load_corpus, write(tmp_path, TEXT.encode("utf-16-le")))
+    assert "utf-16-le" in str(err)
+    c = load_corpus(write(tmp_path, TEXT.encode("utf-16-le")), encoding="utf-16-le")
+    assert text_of(c) == TEXT
+
+
+def test_cp1252_needs_explicit_encoding(tmp_path):
+    raw = TEXT.encode("cp1252")
+    err = raises_kind("encoding", load_corpus, write(tmp_path, raw))
+    msg = str(err)
+    assert "not valid UTF-8" in msg and "--encoding cp1252" in msg
+    assert f"0x{raw[3]:02X}" in msg and "offset 3" in msg
+    c = load_corpus(write(tmp_path, raw), encoding="cp1252")
+    assert c.encoding == "cp1252" and text_of(c) == TEXT
+
+
+def test_error_offset_is_formatted_with_thousands(tmp_path):
+    raw = b"a" * 1234 + "é".encode("latin-1") + b"b" * 100
+    err = raises_kind("encoding", load_corpus, write(tmp_path, raw))
+    assert "byte 0xE9 at offset 1,234" in str(err)
+
+
+def test_latin1_explicit(tmp_path):
+    text = "Ça va? Où est la gare? Señor, ¿qué tal?\n" * 3
+    c = load_corpus(write(tmp_path, text.encode("latin-1")), encoding="latin-1")
+    assert c.encoding == "latin-1" and text_of(c) == text
+
+
+def test_explicit_encoding_that_does_not_fit(tmp_path):
+    err = raises_kind("encoding", load_corpus, write(tmp_path, TEXT.encode("cp1252")), encoding="utf-8")
+    assert "not valid utf-8" in str(err)
+
+
+def test_unknown_encoding_name(tmp_path):
+    err = raises_kind("encoding", load_corpus, write(tmp_path, b"hello " * 10), encoding="klingon-8")
+    assert "Unknown encoding 'klingon-8'" in str(err)
+
+
+def test_decode_bytes_directly():
+    assert decode_bytes("a\r\nb".encode("utf-8")) == ("a\nb", "utf-8")
+    assert decode_bytes(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le")) == ("hi", "utf-16")
+    assert decode_bytes(b"caf\xe9", "cp1252") == ("café", "cp1252")
+
+
+# ---- refusals ------------------------------------------------------------------------------
+
+def test_binary_with_nul_bytes(tmp_path):
+    err = raises_kind("binary", load_corpus, write(tmp_path, b"PK\x03\x04\x00\x00" + b"x" * 200))
+    assert "binary" in str(err) and "NUL" in str(err)
+
+
+def test_random_bytes_are_binary(tmp_path):
+    raw = np.random.default_rng(0).integers(0, 256, 20_000, dtype=np.uint8).tobytes()
+    raises_kind("binary", load_corpus, write(tmp_path, raw))
+    no_nul = raw.replace(b"\x00", b"")
+    raises_kind("binary", load_corpus, write(tmp_path, no_nul))
+    raises_kind("binary", load_corpus, write(tmp_path, no_nul), encoding="latin-1")
+
+
+def test_text_with_tabs_form_feeds_and_escapes_is_text(tmp_path):
+    text = "col\tcol\n\x0c\n\x1b[1mbold\x1b[0m\n" * 20
+    assert text_of(load_corpus(write(tmp_path, text.encode()))) == text
+
+
+@pytest.mark.parametrize("raw", [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE])
+def test_empty(tmp_path, raw):
+    err = raises_kind("empty", load_corpus, write(tmp_path, raw))
+    assert "0 characters" in str(err) and "t.txt" in str(err)
+
+
+def test_too_short_says_the_numbers(tmp_path):
+    err = raises_kind("too_short", load_corpus, write(tmp_path, b"fifteen chars!!"))
+    assert "15 characters" in str(err) and "at least 20" in str(err) and "10%" in str(err)
+    assert load_corpus(write(tmp_path, b"x" * 20)).n_val == 2
+    err = raises_kind("too_short", corpus_from_text, "y" * 500, min_chars=1000)
+    assert "500" in str(err) and "1,000" in str(err)
+
+
+def test_missing_file_folder_and_permission(tmp_path, monkeypatch):
+    err = raises_kind("not_found", load_corpus, tmp_path / "nope.txt")
+    assert "nope.txt" in str(err)
+    err = raises_kind("io", load_corpus, tmp_path)
+    assert "folder" in str(err)
+    path = write(tmp_path, b"hello " * 10)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert "Permission denied" in str(raises_kind("io", load_corpus, path))
+
+
+def test_val_fraction_must_be_in_range():
+    for bad in (0.0, -0.1, 0.6, 1.0):
+        with pytest.raises(ValueError, match="val_fraction"):
+            corpus_from_text("abc" * 100, val_fraction=bad)
+    assert corpus_from_text("abc" * 100, val_fraction=0.5).n_val == 150
+
+
+# ---- normalisation, scripts, vocabulary --------------------------------------------------
+
+def test_newlines_normalised(tmp_path):
+    c = load_corpus(write(tmp_path, b"one\r\ntwo\rthree\nfour\r\n" * 5))
+    assert text_of(c) == "one\ntwo\nthree\nfour\n" * 5 and "\r" not in c.vocab
+
+
+def test_nfc_normalisation():
+    c = corpus_from_text("cafe\u0301 " * 10)
+    assert text_of(c) == "café " * 10 and "\u0301" not in c.vocab
+
+
+def test_emoji_and_accents_roundtrip():
+    text = "hi 😀 🎉 👍🏽 naïve Ωμέγα 中文 "
+    c = corpus_from_text(text * 10)
+    assert text_of(c) == text * 10 and "😀" in c.vocab and c.data.dtype == np.uint8
+
+
+def test_chinese_beyond_the_cap_folds_with_a_warning():
+    text = cjk_text(600)  # char i appears i+1 times: the 89 rarest fold (511 kept + REPLACEMENT)
+    c = corpus_from_text(text)
+    assert len(c.vocab) == 512 and c.vocab.chars[-1] == REPLACEMENT and c.vocab.folded == 89
+    folded_occurrences = sum(range(1, 90))
+    assert len(c.warnings) == 1
+    assert "89 distinct characters" in c.warnings[0]
+    assert f"{folded_occurrences:,} occurrences" in c.warnings[0]
+    assert c.data.dtype == np.uint16
+    assert np.count_nonzero(c.data == c.vocab.unknown_id) == folded_occurrences
+    assert "folded" in c.summary()
+
+
+def test_dtype_follows_vocabulary_size():
+    assert corpus_from_text("abc" * 100).data.dtype == np.uint8
+    c = corpus_from_text(cjk_text(600), vocab_cap=1000)
+    assert len(c.vocab) == 600 and not c.warnings and c.data.dtype == np.uint16
+    assert text_of(c) == cjk_text(600)
+
+
+# ---- the corpus object ----------------------------------------------------------------------
+
+def test_split_is_at_the_end():
+    text = "".join(chr(97 + i % 26) for i in range(1000))
+    c = corpus_from_text(text)
+    assert (c.n_chars, c.n_train, c.n_val) == (1000, 900, 100)
+    assert c.vocab.decode(c.val) == text[900:] and c.vocab.decode(c.train) == text[:900]
+    assert np.shares_memory(c.train, c.data) and np.shares_memory(c.val, c.data)
+    assert c.val_snippet(10) == text[900:910] and c.val_snippet(500) == text[900:]
+    c4 = corpus_from_text(text, val_fraction=0.25)
+    assert (c4.n_train, c4.n_val) == (750, 250)
+
+
+def test_decode_most_common_and_summary(tmp_path):
+    text = "the cat sat on the mat\n" * 40
+    c = load_corpus(write(tmp_path, text.encode(), "cats.txt"))
+    assert c.decode(4, 3) == "cat" and c.decode(c.n_chars - 2, 10) == "t\n"
+    expected = sorted(Counter(text).items(), key=lambda kv: (-kv[1], kv[0]))  # ties: lower id first
+    assert c.most_common(4) == expected[:4]
+    assert c.summary() == f"cats.txt: 920 chars, {len(set(text))} symbols (utf-8); train 828 / val 92"
+
+
+def test_corpus_from_text_defaults():
+    c = corpus_from_text("some pasted text " * 5)
+    assert (c.name, c.source, c.encoding) == ("pasted text", "pasted text", "text")
+
+
+def test_require_length():
+    c = corpus_from_text("x" * 1000)  # 900 train, 100 val
+    require_length(c, 8, 100)
+    require_length(c, 1, 899)
+    err = raises_kind("too_short", require_length, c, 32, 64)
+    msg = str(err)
+    assert "2,049" in msg and "900" in msg and "batch of at most 14" in msg
+    err = raises_kind("too_short", require_length, c, 1, 900)
+    assert "at most 899" in str(err)
+    with pytest.raises(ValueError):
+        require_length(c, 0, 10)
+
+
+# ---- loading with a given vocabulary ---------------------------------------------------------
+
+def test_given_vocab_keeps_its_ids():
+    vocab = Vocabulary(chars=list("zyx abc\n"))  # deliberately not sorted
+    c = corpus_from_text("abc cab\n" * 10, vocab=vocab)
+    assert c.vocab is vocab and list(c.data[:4]) == [4, 5, 6, 3] and not c.warnings
+
+
+def test_given_vocab_missing_characters_are_named():
+    vocab = Vocabulary(chars=list("abc "))
+    err = raises_kind("vocab", corpus_from_text, "abc é 中\n" * 10, vocab=vocab)
+    msg = str(err)
+    assert "3 characters" in msg and "'é' (U+00E9)" in msg and "'\\n'" in msg and "U+4E2D" in msg
+    err = raises_kind("vocab", corpus_from_text, "abcdefghijklmnopq " * 3, vocab=vocab)
+    assert re.search(r"14 characters .* and 4 more", str(err))
+
+
+def test_given_vocab_with_replacement_folds_and_warns():
+    vocab = Vocabulary(chars=list("ab ") + [REPLACEMENT], folded=5)
+    c = corpus_from_text("ab xy ab\n" * 10, vocab=vocab)
+    assert text_of(c) == f"ab {REPLACEMENT * 2} ab{REPLACEMENT}" * 10
+    assert len(c.warnings) == 1 and "3 distinct characters (30 occurrences" in c.warnings[0]
