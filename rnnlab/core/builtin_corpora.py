@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnlab.core.corpus import CorpusError
+from rnnlab.core.errors import CorpusError
 
 PREFIX = "builtin:"
 MAX_LENGTH = 100_000_000

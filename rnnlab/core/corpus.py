@@ -1,8 +1,8 @@
-"""Corpus: read a text, decode it, build the vocabulary and the encoded id array.
+"""Corpus: a decoded text as a vocabulary and an encoded id array, split for validation.
 
-    file bytes -> decode (BOM sniffing, strict UTF-8, or an explicit encoding)
-               -> normalise (\\r\\n and \\r -> \\n, NFC) -> str
-               -> code points (uint32, in slices) -> counts -> Vocabulary
+    file bytes -> textfile.read_text: decode (BOM, strict UTF-8 or a named encoding),
+                  refuse binary data, normalise newlines and NFC -> str
+               -> code points (uint8/uint32, in slices) -> counts -> Vocabulary
                -> lookup table (code point -> id) -> data (uint8/16/32, 1-D)
 
 The last `val_fraction` of the text is the validation part: the split is at the end so
@@ -10,42 +10,30 @@ validation text is text the model has never seen, not interleaved lines.
 
 A 100 MB file never becomes a Python list of characters: code points are handled in numpy,
 a few million at a time, so peak memory stays a small multiple of the file size.
+
+`CorpusError`, `ERROR_KINDS`, `decode_bytes` and `normalise_text` are re-exported here:
+import them from this module.
 """
 
 from __future__ import annotations
 
-import codecs
 import math
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from rnnlab.core import builtin_corpora
+from rnnlab.core.errors import ERROR_KINDS, CorpusError
+from rnnlab.core.textfile import decode_bytes, normalise_text, read_text, text_codes
 from rnnlab.core.vocab import DEFAULT_VOCAB_CAP, REPLACEMENT, Vocabulary, format_chars
 
-ERROR_KINDS = ("not_found", "binary", "encoding", "empty", "too_short", "unknown_builtin",
-               "bad_spec", "io", "vocab")
+__all__ = ["ERROR_KINDS", "Corpus", "CorpusError", "corpus_from_text", "decode_bytes", "load_corpus",
+           "normalise_text", "require_length", "split_sizes"]
+
 _N_CODES = 0x110000  # every Unicode code point
 _SLICE = 1 << 20  # characters per slice: 4 MB of uint32 codes stays in cache (measured fastest)
-_SAMPLE = 1 << 20  # bytes / characters inspected when looking for binary data
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# C0 control characters that never appear in text (tab, newlines, form feed, escape do).
-_IS_CONTROL = np.zeros(256, dtype=bool)
-_IS_CONTROL[[*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1B), *range(0x1C, 0x20), 0x7F]] = True
-
-
-class CorpusError(ValueError):
-    """A text that cannot be used, with a `kind` (see ERROR_KINDS) the GUI can act on."""
-
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
-        self.kind = kind
 
 
 def _check_val_fraction(val_fraction: float) -> None:
@@ -121,105 +109,6 @@ class Corpus:
         return line
 
 
-# ---- decoding -------------------------------------------------------------------------
-
-def _control_share(codes: np.ndarray) -> float:
-    """Share of C0 control characters (other than whitespace / escape) in byte or code arrays."""
-    if codes.size == 0:
-        return 0.0
-    return np.count_nonzero(_IS_CONTROL[np.minimum(codes, 255)]) / codes.size
-
-
-def _text_codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _binary_error(name: str, why: str) -> CorpusError:
-    return CorpusError(f"{name} looks like a binary file, not text ({why}).", "binary")
-
-
-def _decode_error(name: str, label: str, raw: bytes, err: UnicodeDecodeError, hint: str) -> CorpusError:
-    where = f"byte 0x{raw[err.start]:02X} at offset {err.start:,}" if err.start < len(raw) else "truncated"
-    return CorpusError(f"{name} is not valid {label} ({where}); {hint}", "encoding")
-
-
-def _check_decoded(text: str, name: str, label: str) -> None:
-    if "\x00" in text or _control_share(_text_codes(text[:_SAMPLE])) > 0.05:
-        raise _binary_error(name, f"it contains control characters when read as {label}")
-
-
-def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
-    encoding = encoding.strip().lower()
-    try:
-        text = raw.decode(encoding)
-    except LookupError:
-        raise CorpusError(f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, "
-                          "cp1252 or latin-1.", "encoding") from None
-    except UnicodeDecodeError as err:
-        hint = "try another encoding (e.g. utf-8, cp1252 or latin-1)."
-        raise _decode_error(name, encoding, raw, err, hint) from None
-    _check_decoded(text, name, encoding)
-    return text, encoding
-
-
-def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
-    for bom, enc in _BOMS:
-        if raw.startswith(bom):
-            try:
-                text = raw.decode(enc)
-            except UnicodeDecodeError as err:
-                raise _decode_error(name, enc.upper(), raw, err, "the file may be damaged.") from None
-            _check_decoded(text, name, enc.upper())
-            return text, enc
-    if b"\x00" in raw:
-        raise _binary_error(name, "it contains NUL bytes and no UTF-16 byte-order mark; "
-                                  "if it is UTF-16 without one, pass --encoding utf-16-le or utf-16-be")
-    share = _control_share(np.frombuffer(raw[:_SAMPLE], dtype=np.uint8))
-    if share > 0.05:
-        raise _binary_error(name, f"{share:.0%} of its first bytes are control codes")
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as err:
-        if share > 0.01:  # undecodable *and* control codes: not a text in some other encoding
-            raise _binary_error(name, "it is not valid UTF-8 and contains control codes") from None
-        raise _decode_error(name, "UTF-8", raw, err, "if it is another encoding, pass it explicitly, "
-                                                      "e.g. --encoding cp1252 or latin-1.") from None
-
-
-def normalise_text(text: str) -> str:
-    """Newlines to \\n (\\r\\n and lone \\r), a leading BOM dropped, Unicode NFC."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not unicodedata.is_normalized("NFC", text):  # quick check: most texts are already NFC
-        text = unicodedata.normalize("NFC", text)
-    return text
-
-
-def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
-    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError."""
-    if encoding:
-        text, used = _decode_explicit(raw, encoding, name)
-    else:
-        text, used = _decode_auto(raw, name)
-    return normalise_text(text), used
-
-
-def _read_bytes(path: Path) -> bytes:
-    shown = f"'{path}'"
-    try:
-        if path.is_dir():
-            raise CorpusError(f"{shown} is a folder, not a text file; choose a file inside it.", "io")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(f"No such file: {shown}.", "not_found") from None
-    except PermissionError:
-        raise CorpusError(f"Permission denied: cannot read {shown}.", "io") from None
-    except OSError as err:
-        raise CorpusError(f"Cannot read {shown}: {err.strerror or err}.", "io") from None
-
-
 # ---- encoding to ids ------------------------------------------------------------------
 
 def _code_slices(text: str):
@@ -229,7 +118,7 @@ def _code_slices(text: str):
         if part.isascii():  # O(1) in CPython; one byte per code is ~5x faster than UTF-32
             yield start, np.frombuffer(part.encode("ascii"), dtype=np.uint8)
         else:
-            yield start, _text_codes(part)
+            yield start, text_codes(part)
 
 
 def _count_codes(text: str) -> np.ndarray:
@@ -333,14 +222,12 @@ def load_corpus(source: str | os.PathLike, *, encoding: str | None = None,
     """Load a text file or a built-in corpus ("builtin:NAME[,length=N][,seed=S]")."""
     _check_val_fraction(val_fraction)
     opts = dict(vocab_cap=vocab_cap, val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
-    from rnnlab.core import builtin_corpora  # imported here: it imports CorpusError from us
-
     if isinstance(source, str) and builtin_corpora.is_builtin_spec(source):
         spec = builtin_corpora.parse_spec(source)
         text = normalise_text(builtin_corpora.generate(spec))
         return _build(text, spec.label, source, "builtin", **opts)
     path = Path(source)
-    text, used = decode_bytes(_read_bytes(path), encoding, name=path.name)
+    text, used = read_text(path, encoding)
     return _build(text, path.name, str(source), used, **opts)
 
 

@@ -1,0 +1,1 @@
+"""The `rnnlab` command line: the app launcher and headless train/sample/inspect/corpora."""

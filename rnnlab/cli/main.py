@@ -1,0 +1,54 @@
+"""`rnnlab` entry point: parse the command line and dispatch to one command module.
+
+User mistakes (a bad file, a bad option value) end as one line `error: ...` on stderr and
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rnnlab import __version__
+from rnnlab.cli import cmd_corpora, cmd_gui, cmd_inspect, cmd_sample, cmd_train
+from rnnlab.cli.errors import USER_ERRORS, UsageError
+
+COMMANDS = (cmd_gui, cmd_train, cmd_sample, cmd_inspect, cmd_corpora)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own usage errors: same one-line form, exit 2
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rnnlab", description=(
+        "A playground for character-level recurrent networks. With no command, opens the app."))
+    parser.add_argument("--version", action="version", version=f"rnnlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args = build_parser().parse_args(["gui", *(argv or [])])
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `rnnlab sample ... | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""How `rnnlab train` shows progress: a one-line bar on a terminal, JSON lines, or plain lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+class Budget:
+    """What fraction of the run's budget (steps, seconds or epochs) is spent."""
+
+    def __init__(self, kind: str, amount: float):
+        self.kind, self.amount = kind, amount
+
+    def fraction(self, steps: int, seconds: float, epochs: float) -> float:
+        done = {"steps": steps, "seconds": seconds, "epochs": epochs}[self.kind]
+        return min(done / self.amount, 1.0) if self.amount > 0 else 1.0
+
+    def describe(self) -> str:
+        return f"{self.amount:,g} {self.kind}"
+
+
+class JsonReporter:
+    """One JSON object per line, flushed, for scripts."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+
+    def emit(self, record: dict) -> None:
+        self.stream.write(json.dumps(record) + "\n")
+        self.stream.flush()
+
+    def on_event(self, event, progress: float) -> None:
+        self.emit(event.to_dict())
+
+    def message(self, text: str) -> None:
+        self.emit({"event": "info", "message": text})
+
+    def close(self) -> None:
+        pass
+
+
+class TextReporter:
+    """A redrawn status line on a terminal (at most 10 times a second); plain lines otherwise."""
+
+    def __init__(self, stream=None, interactive: bool | None = None):
+        self.stream = stream = stream or sys.stderr
+        self.interactive = stream.isatty() if interactive is None else interactive
+        self.started = time.monotonic()
+        self._last_draw = 0.0
+        self._last_val: float | None = None
+        self._line_open = False
+
+    def on_event(self, event, progress: float) -> None:
+        if isinstance(event, StepEvent):
+            self._on_step(event, progress)
+        elif isinstance(event, EvalEvent):
+            self._last_val = event.val_loss
+            self._print(f"step {event.step:,}: validation loss {event.val_loss:.4f} nats/char "
+                        f"({event.val_bpc:.3f} bits/char)")
+        elif isinstance(event, WarningEvent):
+            self._print(f"warning: {event.message}")
+
+    def _on_step(self, event: StepEvent, progress: float) -> None:
+        now = time.monotonic()
+        if not self.interactive or now - self._last_draw < 0.1:
+            return
+        self._last_draw = now
+        elapsed = now - self.started
+        eta = elapsed * (1 - progress) / progress if progress > 0 else 0
+        bar = "#" * int(progress * 20)
+        val = f" val {self._last_val:.3f}" if self._last_val is not None else ""
+        line = (f"\rstep {event.step:,} [{bar:<20}] {progress:4.0%} loss {event.loss:.3f}{val} "
+                f"| {event.chars_per_s:,.0f} chars/s | ETA {format_duration(eta)}")
+        self.stream.write(line + "\x1b[K")
+        self.stream.flush()
+        self._line_open = True
+
+    def message(self, text: str) -> None:
+        self._print(text)
+
+    def _print(self, text: str) -> None:
+        if self._line_open:
+            self.stream.write("\n")
+            self._line_open = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._line_open:
+            self.stream.write("\n")
+            self._line_open = False

@@ -1,0 +1,134 @@
+"""Text files: bytes -> normalised str, or a clear CorpusError saying why not.
+
+    file bytes -> decode: a byte-order mark (UTF-8/16/32) if there is one, else strict
+                  UTF-8, or the encoding the user named
+               -> refuse binary data (NUL bytes, control codes)
+               -> normalise: \\r\\n and lone \\r -> \\n, a leading BOM dropped, Unicode NFC
+
+Nothing is guessed silently: a file that is not valid UTF-8 is refused with the offending
+byte and a hint to name its encoding (cp1252, latin-1, ...).
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+from rnnlab.core.errors import CorpusError
+
+_SAMPLE = 1 << 20  # bytes / characters inspected when looking for binary data
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 control characters that never appear in text (tab, newlines, form feed, escape do).
+_IS_CONTROL = np.zeros(256, dtype=bool)
+_IS_CONTROL[[*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1B), *range(0x1C, 0x20), 0x7F]] = True
+
+
+def text_codes(text: str) -> np.ndarray:
+    """(len(text),) uint32 code points of a str (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _control_share(codes: np.ndarray) -> float:
+    """Share of C0 control characters (other than whitespace / escape) in byte or code arrays."""
+    if codes.size == 0:
+        return 0.0
+    return np.count_nonzero(_IS_CONTROL[np.minimum(codes, 255)]) / codes.size
+
+
+def _binary_error(name: str, why: str) -> CorpusError:
+    return CorpusError(f"{name} looks like a binary file, not text ({why}).", "binary")
+
+
+def _decode_error(name: str, label: str, raw: bytes, err: UnicodeDecodeError, hint: str) -> CorpusError:
+    where = f"byte 0x{raw[err.start]:02X} at offset {err.start:,}" if err.start < len(raw) else "truncated"
+    return CorpusError(f"{name} is not valid {label} ({where}); {hint}", "encoding")
+
+
+def _check_decoded(text: str, name: str, label: str) -> None:
+    if "\x00" in text or _control_share(text_codes(text[:_SAMPLE])) > 0.05:
+        raise _binary_error(name, f"it contains control characters when read as {label}")
+
+
+def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
+    encoding = encoding.strip().lower()
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        raise CorpusError(f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, "
+                          "cp1252 or latin-1.", "encoding") from None
+    except UnicodeDecodeError as err:
+        hint = "try another encoding (e.g. utf-8, cp1252 or latin-1)."
+        raise _decode_error(name, encoding, raw, err, hint) from None
+    _check_decoded(text, name, encoding)
+    return text, encoding
+
+
+def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(enc)
+            except UnicodeDecodeError as err:
+                raise _decode_error(name, enc.upper(), raw, err, "the file may be damaged.") from None
+            _check_decoded(text, name, enc.upper())
+            return text, enc
+    if b"\x00" in raw:
+        raise _binary_error(name, "it contains NUL bytes and no UTF-16 byte-order mark; "
+                                  "if it is UTF-16 without one, pass --encoding utf-16-le or utf-16-be")
+    share = _control_share(np.frombuffer(raw[:_SAMPLE], dtype=np.uint8))
+    if share > 0.05:
+        raise _binary_error(name, f"{share:.0%} of its first bytes are control codes")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        if share > 0.01:  # undecodable *and* control codes: not a text in some other encoding
+            raise _binary_error(name, "it is not valid UTF-8 and contains control codes") from None
+        raise _decode_error(name, "UTF-8", raw, err, "if it is another encoding, pass it explicitly, "
+                                                      "e.g. --encoding cp1252 or latin-1.") from None
+
+
+def normalise_text(text: str) -> str:
+    """Newlines to \\n (\\r\\n and lone \\r), a leading BOM dropped, Unicode NFC."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):  # quick check: most texts are already NFC
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
+    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError."""
+    if encoding:
+        text, used = _decode_explicit(raw, encoding, name)
+    else:
+        text, used = _decode_auto(raw, name)
+    return normalise_text(text), used
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file; CorpusError "not_found" or "io" (folder, permission, ...) if not."""
+    shown = f"'{path}'"
+    try:
+        if path.is_dir():
+            raise CorpusError(f"{shown} is a folder, not a text file; choose a file inside it.", "io")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"No such file: {shown}.", "not_found") from None
+    except PermissionError:
+        raise CorpusError(f"Permission denied: cannot read {shown}.", "io") from None
+    except OSError as err:
+        raise CorpusError(f"Cannot read {shown}: {err.strerror or err}.", "io") from None
+
+
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Read, decode and normalise a text file: (text, encoding name). Raises CorpusError."""
+    return decode_bytes(read_bytes(path), encoding, name=path.name)

@@ -1,0 +1,158 @@
+"""The headless command line: train, sample, inspect, corpora, and its error contract."""
+
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from rnnlab.cli.main import main
+from rnnlab.core.run_state import load_model
+
+TINY = ["--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--threads", "1"]
+TEXT = "builtin:counting,length=6000"
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def json_lines(out):
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def trained(tmp_path, capsys):
+    path = tmp_path / "counting.rnnlab"
+    code, out, _ = run_cli(capsys, "train", TEXT, *TINY, "--steps", "30", "--json", "--out", str(path))
+    assert code == 0
+    return path, json_lines(out)
+
+
+def test_train_json_events_and_checkpoint(trained):
+    path, records = trained
+    kinds = [r["event"] for r in records]
+    assert kinds.count("step") == 30 and kinds[-1] == "done"
+    done = records[-1]
+    assert done["steps"] == 30 and done["checkpoint"] == str(path) and done["reason"] == "budget"
+    assert done["val_bpc"] == pytest.approx(done["val_loss"] / 0.6931471805599453)
+    assert done["train_chars_per_s"] > 0
+    step = next(r for r in records if r["event"] == "step")
+    assert {"loss", "grad_norm", "lr", "chars_per_s", "chars_seen"} <= step.keys()
+    assert any(r["event"] == "eval" for r in records)
+    assert path.exists()
+
+
+def test_resume_continues_the_step_count(trained, capsys, tmp_path):
+    path, _ = trained
+    out_path = tmp_path / "more.rnnlab"
+    code, out, _ = run_cli(capsys, "train", "--resume", str(path), "--steps", "5", "--json",
+                           "--out", str(out_path))
+    assert code == 0
+    assert json_lines(out)[-1]["steps"] == 35
+
+
+def test_sample_streams_text_and_repeats_with_a_seed(trained, capsys):
+    path, _ = trained
+    args = ["sample", str(path), "--prime", "12", "--length", "40", "--seed", "5"]
+    code, first, _ = run_cli(capsys, *args)
+    _, second, _ = run_cli(capsys, *args)
+    assert code == 0 and first == second
+    assert first.startswith("12") and len(first.rstrip("\n")) == 42
+
+
+def test_inspect_reads_the_header(trained, capsys):
+    path, _ = trained
+    code, out, _ = run_cli(capsys, "inspect", str(path), "--json")
+    info = json.loads(out)
+    assert code == 0 and info["steps"] == 30 and info["model"]["hidden"] == 16
+    code, out, _ = run_cli(capsys, "inspect", str(path))
+    assert "LSTM 1x16" in out and "30 steps" in out
+
+
+def test_corpora_lists_the_builtins(capsys):
+    code, out, _ = run_cli(capsys, "corpora")
+    assert code == 0
+    for name in ("hello", "python", "brackets", "copy", "counting"):
+        assert f"builtin:{name}" in out
+
+
+def bad_inputs(tmp_path):
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)) * 40)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e\n".encode("cp1252") * 50)
+    evil = tmp_path / "evil.rnnlab"
+    marker = tmp_path / "pwned"
+    evil.write_bytes(pickle.dumps(_Evil(str(marker))))
+    return [
+        (["train", str(tmp_path / "missing.txt")], "No such file"),
+        (["train", str(binary)], "binary"),
+        (["train", str(latin)], "--encoding"),
+        (["train", TEXT, "--lr", "-1"], "learning rate must be positive"),
+        (["train", TEXT, "--steps", "0"], "--steps must be positive"),
+        (["train", TEXT, "--batch", "4000"], "too short for batch 4000"),
+        (["train", "builtin:nope"], "Unknown built-in corpus"),
+        (["sample", str(evil)], "pickle"),
+        (["inspect", str(tmp_path / "missing.rnnlab")], "does not exist"),
+    ], marker
+
+
+class _Evil:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_bad_input_gives_one_error_line_and_exit_2(tmp_path, capsys):
+    cases, marker = bad_inputs(tmp_path)
+    for argv, expected in cases:
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2, argv
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (argv, err)
+        assert expected in lines[0], (argv, lines[0])
+    assert not marker.exists()
+
+
+def test_prime_outside_the_vocabulary_is_named(trained, capsys):
+    path, _ = trained
+    code, _, err = run_cli(capsys, "sample", str(path), "--prime", "xyz")
+    assert code == 2 and "'x'" in err and err.startswith("error: ")
+
+
+def test_resume_refuses_model_options(trained, capsys):
+    path, _ = trained
+    code, _, err = run_cli(capsys, "train", "--resume", str(path), "--hidden", "32")
+    assert code == 2 and "--hidden" in err
+
+
+def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
+    out_path = tmp_path / "interrupted.rnnlab"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rnnlab", "train", TEXT, *TINY, "--seconds", "120", "--json",
+         "--out", str(out_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in proc.stdout:  # wait until training is under way
+            if json.loads(line)["event"] == "step":
+                break
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    done = json_lines(out)[-1]
+    assert done["event"] == "done" and done["reason"] == "stopped"
+    model, vocab, meta = load_model(out_path)
+    assert meta["counters"]["step"] == done["steps"] > 0
