@@ -19,8 +19,8 @@ from rnnlab.core.run_state import corpus_for, load_trainer, save_trainer
 from rnnlab.core.trainer import Trainer
 
 MODEL_OPTIONS = ("cell", "hidden", "layers", "embedding", "dropout")
-TRAIN_OPTIONS = ("batch", "seq", "lr", "optimizer", "schedule", "clip", "eval_every", "device",
-                 "threads", "seed")
+TRAIN_OPTIONS = ("batch", "seq", "lr", "optimizer", "schedule", "clip", "carry_hidden",
+                 "eval_every", "device", "threads", "seed")
 EXIT_PAUSED = 3  # the guard paused a diverging run
 
 
@@ -43,6 +43,8 @@ def add_parser(sub) -> None:
     t.add_argument("--optimizer", choices=OPTIMIZERS)
     t.add_argument("--schedule", choices=SCHEDULES)
     t.add_argument("--clip", type=float, help="max gradient norm; 0 = off")
+    t.add_argument("--no-carry", dest="carry_hidden", action="store_const", const=False,
+                   help="start every window from a zero hidden state (default: carry it)")
     t.add_argument("--eval-every", type=int, help="steps between validation passes")
     t.add_argument("--device", choices=DEVICES)
     t.add_argument("--threads", type=int, help="CPU threads for torch; 0 = default")
@@ -125,7 +127,8 @@ def _budget(args) -> Budget:
         return Budget("seconds", args.seconds)
     if args.epochs is not None:
         return Budget("epochs", args.epochs)
-    return Budget("epochs", get_preset(args.preset).epochs)
+    preset = get_preset(args.preset)
+    return Budget("steps", preset.steps) if preset.steps else Budget("epochs", preset.epochs)
 
 
 def _train(trainer: Trainer, budget: Budget, reporter) -> str:

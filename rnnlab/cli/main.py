@@ -7,6 +7,7 @@ exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from rnnlab import __version__
@@ -37,17 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(["gui", *(argv or [])])
     try:
         return args.run(args)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except USER_ERRORS as exc:
+    except BrokenPipeError:  # e.g. `rnnlab sample ... | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no noise at exit
+        return 0
+    except (UsageError, *USER_ERRORS) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `rnnlab sample ... | head`
-        return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class TrainConfig:
     decay_every: int = 1_000  # step schedule: multiply by decay_gamma this often
     decay_gamma: float = 0.5
     clip: float = 5.0  # max gradient norm; 0 = no clipping
+    carry_hidden: bool = True  # char-rnn style; False = every window starts from a zero state
     weight_decay: float = 0.0
     momentum: float = 0.9  # sgd only
     seed: int = 1234

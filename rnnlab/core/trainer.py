@@ -112,7 +112,7 @@ class Trainer:
             self.base_lr, self._pending_lr = self._pending_lr, None
         started = time.perf_counter()
         batch = self.batcher.next_batch()
-        if batch.reset or self.hidden is None:
+        if batch.reset or self.hidden is None or not self.config.carry_hidden:
             self.hidden = self.model.init_hidden(self.config.batch, self.device)
         due = self.snapshot.empty or self.step_count % self.guard.snapshot_every == 0
         if due and self.guard.bad_in_row == 0:
