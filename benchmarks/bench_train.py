@@ -1,7 +1,7 @@
 """Training speed of rnnlab's engine against a plain PyTorch loop, side by side (run by hand).
 
     python benchmarks/bench_train.py                        # LSTM 2x128, 32x64, 20 s each
-    python benchmarks/bench_train.py --cell gru --seconds 60 --rounds 6 --json
+    python benchmarks/bench_train.py --cell gru --seconds 60 --json
 
 Both train the same network (same cell, size, initial weights, one-hot input, Adam, clip,
 B contiguous streams x S with the detached hidden state carried) on the same text:
@@ -193,7 +193,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--seq", type=int, default=64)
     p.add_argument("--seconds", type=float, default=20.0, help="training time of each, all rounds")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=20, help="turns each; short turns interleave finely")
     p.add_argument("--warmup", type=int, default=5, help="untimed steps at the start of each turn")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads, for both")
     p.add_argument("--device", default="cpu")

@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+import torch
 
 from rnnlab.cli.main import main
 from rnnlab.core.run_state import load_model
@@ -76,6 +77,25 @@ def test_inspect_reads_the_header(trained, capsys):
     assert "LSTM 1x16" in out and "30 steps" in out
 
 
+def test_no_options_means_the_default_preset_on_the_default_corpus(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "train", "--steps", "1", "--threads", "1", "--json")
+    records = json_lines(out)
+    assert code == 0
+    assert records[0]["message"].startswith("builtin:python:")
+    assert records[1]["message"].startswith("LSTM 2x128")
+    assert (tmp_path / "python-lstm.rnnlab").exists()
+
+
+def test_folded_characters_are_reported_as_a_warning(capsys, tmp_path):
+    text = tmp_path / "many.txt"
+    text.write_text("".join(chr(0x4E00 + i % 300) for i in range(6000)), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "train", str(text), *TINY, "--steps", "1", "--vocab-cap", "100",
+                           "--json", "--out", str(tmp_path / "m.rnnlab"))
+    warnings = [r for r in json_lines(out) if r["event"] == "warning"]
+    assert code == 0 and warnings[0]["kind"] == "corpus" and "201" in warnings[0]["message"]
+
+
 def test_corpora_lists_the_builtins(capsys):
     code, out, _ = run_cli(capsys, "corpora")
     assert code == 0
@@ -101,6 +121,8 @@ def bad_inputs(tmp_path):
         (["train", "builtin:nope"], "Unknown built-in corpus"),
         (["sample", str(evil)], "pickle"),
         (["inspect", str(tmp_path / "missing.rnnlab")], "does not exist"),
+        *([(["train", TEXT, "--device", "cuda"], "no usable CUDA GPU")]
+          if not torch.cuda.is_available() else []),
     ], marker
 
 

@@ -69,6 +69,8 @@ def run(args) -> int:
     trainer = _resume(args) if args.resume else _fresh(args)
     out = Path(args.out or args.resume or _default_out(trainer))
     reporter.message(f"{trainer.corpus.summary()}")
+    for warning in trainer.corpus.warnings:
+        reporter.warning("corpus", warning)
     reporter.message(f"{trainer.model_config.cell.upper()} {trainer.model_config.layers}x"
                      f"{trainer.model_config.hidden}, {trainer.model.num_parameters():,} parameters, "
                      f"on {trainer.device.type}; checkpoint: {out}")

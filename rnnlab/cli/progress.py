@@ -44,6 +44,9 @@ class JsonReporter:
     def message(self, text: str) -> None:
         self.emit({"event": "info", "message": text})
 
+    def warning(self, kind: str, text: str) -> None:
+        self.emit({"event": "warning", "kind": kind, "message": text})
+
     def close(self) -> None:
         pass
 
@@ -67,7 +70,7 @@ class TextReporter:
             self._print(f"step {event.step:,}: validation loss {event.val_loss:.4f} nats/char "
                         f"({event.val_bpc:.3f} bits/char)")
         elif isinstance(event, WarningEvent):
-            self._print(f"warning: {event.message}")
+            self.warning(event.kind, event.message)
 
     def _on_step(self, event: StepEvent, progress: float) -> None:
         now = time.monotonic()
@@ -86,6 +89,9 @@ class TextReporter:
 
     def message(self, text: str) -> None:
         self._print(text)
+
+    def warning(self, kind: str, text: str) -> None:
+        self._print(f"warning: {text}")
 
     def _print(self, text: str) -> None:
         if self._line_open:
