@@ -85,6 +85,10 @@ class Trainer:
     def resume(self) -> None:
         self._running.set()
 
+    def wait_until_resumed(self, timeout: float | None = None) -> bool:
+        """Block while paused (at most `timeout` seconds); True once running again."""
+        return self._running.wait(timeout)
+
     def stop(self) -> None:
         self._stop.set()
         self._running.set()  # wake a paused run() so it can return
@@ -191,7 +195,7 @@ class Trainer:
             if self.paused and not self._stop.is_set():
                 if not block_on_pause:
                     return "paused"
-                self._running.wait()
+                self.wait_until_resumed()
             if self._stop.is_set():
                 return "stopped"
             if ((max_steps is not None and self.step_count - steps0 >= max_steps)

@@ -1,0 +1,39 @@
+"""Start the desktop app: `rnnlab`, `rnnlab gui [TEXT]`, `python -m rnnlab`."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+
+
+def _report_uncaught(window):
+    """A bug in a slot shows a message in the window instead of passing silently."""
+
+    def hook(kind, value, tb):
+        traceback.print_exception(kind, value, tb)
+        window.message_bar.show_message(f"Internal error: {kind.__name__}: {value}", "error")
+
+    return hook
+
+
+def main(text: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("rnnlab")
+    app.setOrganizationName("rnnlab")
+    app.setWindowIcon(app_icon())
+    from rnnlab.gui.main_window import MainWindow  # heavy: torch, pyqtgraph
+
+    window = MainWindow(text)
+    sys.excepthook = _report_uncaught(window)
+    window.show()
+    return app.exec()

@@ -1,0 +1,329 @@
+"""MainWindow: composition and wiring only. Panels gather settings and show results; the
+TrainingSession runs the engine in a worker thread; the sampler has a thread of its own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import (QGroupBox, QMainWindow, QScrollArea, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from rnnlab.core.checkpoint import CheckpointError
+from rnnlab.core.corpus import CorpusError
+from rnnlab.core.presets import DEFAULT_CORPUS
+from rnnlab.gui import settings
+from rnnlab.gui.data_panel import DataPanel
+from rnnlab.gui.heatmap_panel import HeatmapPanel
+from rnnlab.gui.loss_plot import LossPlotPanel
+from rnnlab.gui.menus import build_menus, shortcuts_text
+from rnnlab.gui.model_panel import ModelPanel
+from rnnlab.gui.prompts import Prompts
+from rnnlab.gui.sampling_controller import SamplingController
+from rnnlab.gui.sampling_panel import SamplingPanel
+from rnnlab.gui.status import MessageBar, TrainingStatus
+from rnnlab.gui.training_panel import TrainingPanel
+from rnnlab.gui.training_session import TrainingSession
+
+ABOUT = ("<b>rnnlab</b> — a playground for character-level recurrent networks.<br>"
+         "Pick a text, a cell and a size, press Start, and watch the network learn.")
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box
+
+
+class MainWindow(QMainWindow):
+    prompts = Prompts()  # every modal dialog goes through here; tests swap in answers
+
+    def __init__(self, text: str | None = None):
+        super().__init__()
+        pg.setConfigOptions(antialias=True)
+        self.setWindowTitle("rnnlab")
+        self.setAcceptDrops(True)
+        self.session = TrainingSession(self)
+        self._build_panels()
+        self._build_layout()
+        self.actions = build_menus(self)
+        self.status = TrainingStatus(self.statusBar())
+        self.sampling = SamplingController(self, self.sampling_panel, self.session)
+        self._wire()
+        self._restore_settings()
+        self.training_panel.set_state("idle")
+        self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
+        if self.data_panel.corpus() is None and text is None:
+            self.data_panel.load_source(DEFAULT_CORPUS)  # the remembered text is gone
+
+    # ----- building -----
+    def _build_panels(self) -> None:
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+        self.training_panel = TrainingPanel()
+        self.loss_plot = LossPlotPanel()
+        self.heatmap = HeatmapPanel()
+        self.sampling_panel = SamplingPanel()
+        self.message_bar = MessageBar()
+
+    def _build_layout(self) -> None:
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        for title, panel in (("Text", self.data_panel), ("Model", self.model_panel),
+                             ("Training", self.training_panel)):
+            column.addWidget(_group(title, panel))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+        self.center_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.center_splitter.addWidget(_group("Loss", self.loss_plot))
+        self.center_splitter.addWidget(_group("Hidden state", self.heatmap))
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(scroll)
+        self.main_splitter.addWidget(self.center_splitter)
+        self.main_splitter.addWidget(_group("Sampling", self.sampling_panel))
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([310, 640, 330])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+
+    def _wire(self) -> None:
+        self.data_panel.corpus_loaded.connect(self._on_data_corpus_loaded)
+        self.model_panel.preset_applied.connect(self._on_model_preset_applied)
+        tp = self.training_panel
+        tp.start_pause_clicked.connect(self.toggle_training)
+        tp.step_clicked.connect(self.step_once)
+        tp.stop_clicked.connect(self.stop_training)
+        tp.reset_clicked.connect(self.reset_model)
+        tp.lr_changed.connect(self.session.set_lr)
+        s = self.session
+        s.state_changed.connect(self._on_session_state)
+        s.metrics.connect(self._on_session_metrics)
+        s.evaluated.connect(self._on_session_evaluated)
+        s.warned.connect(lambda kind, message: self.message_bar.show_message(message, "warning"))
+        s.failed.connect(lambda message: self.message_bar.show_message(message, "error"))
+        s.probed.connect(self.heatmap.set_probe)
+        s.finished.connect(self._on_session_finished)
+        self.heatmap.probe_text_changed.connect(s.set_probe_text)
+
+    # ----- training actions -----
+    def toggle_training(self) -> None:
+        state = self.session.state
+        if state == "running":
+            self.session.pause()
+            return
+        try:
+            if state in ("idle", "ready"):
+                self._ensure_trainer()
+                self.session.start(self.training_panel.budget(),
+                                   self.training_panel.threads_spin.value())
+            else:
+                self.session.start()
+        except (ValueError, CorpusError) as exc:
+            self.message_bar.show_message(str(exc), "error")
+
+    def step_once(self) -> None:
+        if self.session.state == "running":
+            return
+        try:
+            self._ensure_trainer()
+            self.session.step_once()
+        except (ValueError, CorpusError) as exc:
+            self.message_bar.show_message(str(exc), "error")
+
+    def stop_training(self) -> None:
+        self.session.stop()
+
+    def reset_model(self) -> None:
+        if self.session.dirty and not self._settle_unsaved():
+            return
+        self.session.reset()
+        self.loss_plot.clear()
+        self.status.reset()
+        self.message_bar.hide()
+
+    def _ensure_trainer(self) -> None:
+        corpus = self.data_panel.corpus()
+        if corpus is None:
+            raise ValueError("open a text first")
+        if self.session.trainer is None:
+            self.loss_plot.clear()
+            self.session.ensure_trainer(
+                corpus, self.model_panel.model_config(len(corpus.vocab)),
+                self.training_panel.train_config(self.model_panel.device()))
+            self.session.set_probe_text(self.heatmap.probe_text())
+
+    # ----- checkpoints -----
+    def save_checkpoint(self) -> bool:
+        if self.session.path:
+            return self._save_to(self.session.path)
+        return self.save_checkpoint_as()
+
+    def save_checkpoint_as(self) -> bool:
+        if self.session.trainer is None:
+            self.message_bar.show_message("There is no model to save yet: train one first.", "info")
+            return False
+        suggested = self.session.path or f"{Path(self.session.trainer.corpus.name).stem}.rnnlab"
+        path = self.prompts.save_checkpoint_path(self, suggested)
+        return self._save_to(path) if path else False
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            saved = self.session.save(path)
+        except (CheckpointError, OSError, ValueError) as exc:
+            self.message_bar.show_message(f"Could not save: {exc}", "error")
+            return False
+        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        self._update_title()
+        return True
+
+    def open_checkpoint_dialog(self) -> None:
+        path = self.prompts.open_checkpoint_path(self)
+        if path:
+            self.open_checkpoint(path)
+
+    def open_checkpoint(self, path: str) -> bool:
+        if self.session.dirty and not self._settle_unsaved():
+            return False
+        try:
+            trainer = self.session.open(path, self._corpus_for_checkpoint(path))
+        except (CheckpointError, CorpusError, OSError, ValueError) as exc:
+            self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
+            return False
+        self.data_panel.show_corpus(trainer.corpus)
+        self.model_panel.set_config(trainer.model_config)
+        self.training_panel.set_config(trainer.config)
+        self.heatmap.set_default_text(trainer.corpus.val_snippet(120))
+        self.session.set_probe_text(self.heatmap.probe_text())
+        h = trainer.history
+        self.loss_plot.set_history(h.train_loss, h.evals, trainer.config.batch * trainer.config.seq)
+        self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
+        if h.evals:
+            self.status.show_val(h.evals[-1][1])
+        self._update_title()
+        return True
+
+    def _corpus_for_checkpoint(self, path: str):
+        """The checkpoint's own text; else the open text re-encoded with its vocabulary."""
+        from rnnlab.core.checkpoint import read_metadata
+        from rnnlab.core.run_state import corpus_for
+
+        meta = read_metadata(path)
+        try:
+            return corpus_for(meta)
+        except CorpusError:
+            current = self.data_panel.current_source()
+            if not current:
+                raise
+            return corpus_for(meta, current)
+
+    def _settle_unsaved(self) -> bool:
+        """Offer to save unsaved progress; False means the user cancelled."""
+        answer = self.prompts.ask_save_changes(self)
+        return answer == "discard" or (answer == "save" and self.save_checkpoint())
+
+    # ----- other menu actions -----
+    def open_text_dialog(self) -> None:
+        path = self.prompts.open_text_path(self)
+        if path:
+            self.data_panel.open_path(path)
+
+    def export_loss_plot(self) -> None:
+        self.loss_plot.export_dialog()
+
+    def toggle_sampling(self) -> None:
+        self.sampling.toggle()
+
+    def show_shortcuts(self) -> None:
+        self.prompts.show_shortcuts(self, shortcuts_text())
+
+    def show_about(self) -> None:
+        self.prompts.show_about(self, ABOUT)
+
+    # ----- reactions -----
+    def _on_data_corpus_loaded(self, corpus) -> None:
+        self.model_panel.set_vocab_size(len(corpus.vocab))
+        self.heatmap.set_default_text(corpus.val_snippet(120))
+        if self.session.trainer is None:
+            self.session.set_probe_text(self.heatmap.probe_text())
+        settings.set_value("last_source", str(corpus.source))
+
+    def _on_model_preset_applied(self, preset) -> None:
+        self.training_panel.apply_preset(preset)
+        if preset.corpus != DEFAULT_CORPUS and self.session.trainer is None:
+            self.data_panel.load_source(preset.corpus)  # the tiny demo brings its own text
+
+    def _on_session_state(self, state: str) -> None:
+        self.training_panel.set_state(state)
+        locked = state != "idle"
+        self.model_panel.set_locked(locked, "Reset the model to change its shape")
+        self.data_panel.setEnabled(not locked)
+        self.data_panel.setToolTip("Reset the model to train on another text" if locked else "")
+        self.sampling.set_model_available(state != "idle")
+        self._update_title()
+
+    def _on_session_metrics(self, batch: dict) -> None:
+        self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
+        trainer = self.session.trainer
+        last = batch["last"]
+        self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
+        self.status.show_budget(*self.session.budget_progress())
+        self.sampling.on_step(last.step)
+        self._update_title()
+
+    def _on_session_evaluated(self, event) -> None:
+        self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)
+        self.status.show_val(event.val_loss)
+
+    def _on_session_finished(self, reason: str) -> None:
+        if reason == "budget":
+            self.statusBar().showMessage("Budget reached: training stopped", 8000)
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.session.path) if self.session.path else "untitled"
+        star = "*" if self.session.dirty else ""
+        self.setWindowTitle(f"{name}{star} — rnnlab" if self.session.trainer else "rnnlab")
+
+    # ----- window events -----
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        if paths[0].endswith(".rnnlab"):
+            self.open_checkpoint(paths[0])
+        elif self.session.trainer is None:
+            self.data_panel.open_path(paths[0])
+        else:
+            self.message_bar.show_message("Reset the model to train on another text.", "info")
+
+    def closeEvent(self, event) -> None:
+        if self.session.dirty and not self._settle_unsaved():
+            event.ignore()
+            return
+        self.session.shutdown()
+        self.sampling.shutdown()
+        settings.set_value("geometry", self.saveGeometry())
+        settings.set_value("splitter", self.main_splitter.saveState())
+        event.accept()
+
+    def _restore_settings(self) -> None:
+        geometry = settings.value("geometry", None)
+        if isinstance(geometry, (QByteArray, bytes)):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("splitter", None)
+        if isinstance(state, (QByteArray, bytes)):
+            self.main_splitter.restoreState(state)

@@ -1,0 +1,38 @@
+"""Every modal dialog the window opens, in one object the tests replace with answers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+CHECKPOINT_FILTER = "rnnlab checkpoints (*.rnnlab);;All files (*)"
+TEXT_FILTER = "Text files (*.txt *.md *.py *.csv *.json *.html *.xml);;All files (*)"
+
+
+class Prompts:
+    def open_text_path(self, parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open a text", "", TEXT_FILTER)
+        return path or None
+
+    def open_checkpoint_path(self, parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open a checkpoint", "", CHECKPOINT_FILTER)
+        return path or None
+
+    def save_checkpoint_path(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save the model", suggested, CHECKPOINT_FILTER)
+        if path and not path.endswith(".rnnlab"):
+            path += ".rnnlab"
+        return path or None
+
+    def ask_save_changes(self, parent: QWidget) -> str:
+        """'save', 'discard' or 'cancel' for unsaved training progress."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            parent, "Unsaved training", "The model has trained since it was last saved. Save it?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+    def show_shortcuts(self, parent: QWidget, text: str) -> None:
+        QMessageBox.information(parent, "Keyboard shortcuts", text)
+
+    def show_about(self, parent: QWidget, text: str) -> None:
+        QMessageBox.about(parent, "About rnnlab", text)

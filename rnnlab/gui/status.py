@@ -1,0 +1,98 @@
+"""The status bar: step, epoch, losses, speed, elapsed time and budget progress; and a
+message bar for warnings and errors that stays until dismissed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from rnnlab.cli.progress import format_duration
+from rnnlab.core.events import StepEvent
+
+
+class TrainingStatus:
+    """Labels in a QStatusBar, updated from step and eval events."""
+
+    def __init__(self, bar: QStatusBar):
+        self.labels = {}
+        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"),
+                           ("lossLabel", "loss –"), ("valLabel", "val –"),
+                           ("speedLabel", "0 chars/s"), ("elapsedLabel", "0:00:00")):
+            label = QLabel(text, objectName=name)
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+            self.labels[name] = label
+        self.progress = QProgressBar(objectName="budgetProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat("%p%")
+        self.progress.hide()
+        self.eta = QLabel("", objectName="etaLabel")
+        self.eta.hide()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.eta)
+
+    def show_step(self, event: StepEvent, elapsed: float) -> None:
+        self.labels["stepLabel"].setText(f"step {event.step:,}")
+        self.labels["epochLabel"].setText(f"epoch {event.epoch:.2f}")
+        self.labels["lossLabel"].setText(f"loss {event.loss:.3f}")
+        self.labels["speedLabel"].setText(f"{event.chars_per_s:,.0f} chars/s")
+        self.labels["elapsedLabel"].setText(format_duration(elapsed))
+
+    def show_val(self, val_loss: float) -> None:
+        self.labels["valLabel"].setText(f"val {val_loss:.3f}")
+
+    def show_counters(self, step: int, epoch: float, elapsed: float) -> None:
+        self.labels["stepLabel"].setText(f"step {step:,}")
+        self.labels["epochLabel"].setText(f"epoch {epoch:.2f}")
+        self.labels["elapsedLabel"].setText(format_duration(elapsed))
+
+    def show_budget(self, fraction: float | None, eta_seconds: float | None) -> None:
+        """Progress of the budget (None hides it)."""
+        visible = fraction is not None
+        self.progress.setVisible(visible)
+        self.eta.setVisible(visible)
+        if visible:
+            self.progress.setValue(int(min(max(fraction, 0.0), 1.0) * 1000))
+            self.eta.setText(f"ETA {format_duration(eta_seconds or 0)}")
+
+    def reset(self) -> None:
+        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"),
+                           ("lossLabel", "loss –"), ("valLabel", "val –"),
+                           ("speedLabel", "0 chars/s"), ("elapsedLabel", "0:00:00")):
+            self.labels[name].setText(text)
+        self.show_budget(None, None)
+
+
+class MessageBar(QWidget):
+    """A coloured line at the top of the window; stays until closed or replaced."""
+
+    COLORS = {"warning": ("#7a4b00", "#fff3cd"), "error": ("#842029", "#f8d7da"),
+              "info": ("#084298", "#cfe2ff")}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel(objectName="messageLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QPushButton("✕", objectName="messageCloseButton")
+        close.setFlat(True)
+        close.setFixedWidth(28)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str, level: str = "warning") -> None:
+        fg, bg = self.COLORS.get(level, self.COLORS["info"])
+        self.setStyleSheet(f"#messageBar {{ background: {bg}; }} QLabel {{ color: {fg}; }}")
+        self.label.setText(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""

@@ -1,0 +1,147 @@
+"""TrainingPanel: the run controls and the optimisation settings."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from rnnlab.core.config import TrainConfig
+from rnnlab.core.optim import OPTIMIZERS
+from rnnlab.core.presets import Preset
+
+BUDGETS = (("none", "until stopped"), ("steps", "steps"), ("seconds", "seconds"))
+
+
+def default_threads() -> int:
+    """All cores: measured faster than leaving one to the window (see benchmarks/RESULTS.md)."""
+    return os.cpu_count() or 1
+
+
+class TrainingPanel(QWidget):
+    start_pause_clicked = Signal()
+    step_clicked = Signal()
+    stop_clicked = Signal()
+    reset_clicked = Signal()
+    lr_changed = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_form())
+
+    def _button(self, name: str, text: str, tip: str, signal) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(signal.emit)
+        return button
+
+    def _build_buttons(self) -> QGridLayout:
+        self.train_button = self._button("trainButton", "Start", "Start, pause or resume training (Space)",
+                                         self.start_pause_clicked)
+        self.train_button.setDefault(True)
+        self.step_button = self._button("stepButton", "Step", "Exactly one optimisation step (Ctrl+Right)",
+                                        self.step_clicked)
+        self.stop_button = self._button("stopButton", "Stop", "Stop training; the model is kept",
+                                        self.stop_clicked)
+        self.reset_button = self._button("resetButton", "Reset", "Throw the weights away and start afresh",
+                                         self.reset_clicked)
+        grid = QGridLayout()
+        for i, button in enumerate((self.train_button, self.step_button, self.stop_button,
+                                    self.reset_button)):
+            grid.addWidget(button, i // 2, i % 2)
+        return grid
+
+    def _spin(self, name, lo, hi, value, tip, double=False, decimals=0, step=1) -> QSpinBox:
+        spin = QDoubleSpinBox() if double else QSpinBox()
+        if double:
+            spin.setDecimals(decimals)
+        spin.setObjectName(name)
+        spin.setRange(lo, hi)
+        spin.setSingleStep(step)
+        spin.setValue(value)
+        spin.setToolTip(tip)
+        return spin
+
+    def _build_form(self) -> QFormLayout:
+        form = QFormLayout()
+        self.lr_spin = self._spin("lrSpin", 1e-5, 1.0, 2e-3, "Learning rate: how big each step is. "
+                                  "Changeable while training.", double=True, decimals=5, step=5e-4)
+        self.lr_spin.valueChanged.connect(self.lr_changed.emit)
+        self.optimizer_combo = QComboBox(objectName="optimizerCombo")
+        for name in OPTIMIZERS:
+            self.optimizer_combo.addItem({"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
+                                          "sgd": "SGD + momentum"}[name], name)
+        self.batch_spin = self._spin("batchSpin", 1, 1024, 32, "Parallel streams of text per step")
+        self.seq_spin = self._spin("seqSpin", 1, 2048, 64, "Characters per step and stream: how far "
+                                   "back gradients flow (truncated BPTT)")
+        self.clip_spin = self._spin("clipSpin", 0, 1000, 5, "Gradient clipping: largest allowed "
+                                    "gradient norm (0 = off)", double=True, decimals=1, step=0.5)
+        self.threads_spin = self._spin("threadsSpin", 1, os.cpu_count() or 1, default_threads(),
+                                       "CPU threads for training")
+        form.addRow("Learning rate", self.lr_spin)
+        form.addRow("Optimizer", self.optimizer_combo)
+        form.addRow("Batch", self.batch_spin)
+        form.addRow("Sequence", self.seq_spin)
+        form.addRow("Clip", self.clip_spin)
+        form.addRow("Budget", self._build_budget())
+        form.addRow("Threads", self.threads_spin)
+        return form
+
+    def _build_budget(self) -> QHBoxLayout:
+        self.budget_combo = QComboBox(objectName="budgetCombo")
+        for key, label in BUDGETS:
+            self.budget_combo.addItem(label, key)
+        self.budget_spin = self._spin("budgetSpin", 1, 10_000_000, 1000, "How many steps or seconds")
+        self.budget_spin.setEnabled(False)
+        self.budget_combo.currentIndexChanged.connect(
+            lambda: self.budget_spin.setEnabled(self.budget_combo.currentData() != "none"))
+        row = QHBoxLayout()
+        row.addWidget(self.budget_combo)
+        row.addWidget(self.budget_spin)
+        return row
+
+    # ----- reading and writing settings -----
+    def train_config(self, device: str) -> TrainConfig:
+        return TrainConfig(batch=self.batch_spin.value(), seq=self.seq_spin.value(),
+                           lr=self.lr_spin.value(), optimizer=self.optimizer_combo.currentData(),
+                           clip=self.clip_spin.value(), device=device,
+                           threads=self.threads_spin.value())
+
+    def budget(self) -> dict:
+        """Keyword arguments for the worker: max_steps / max_seconds, or nothing."""
+        kind = self.budget_combo.currentData()
+        return {} if kind == "none" else {f"max_{kind}": self.budget_spin.value()}
+
+    def apply_preset(self, preset: Preset) -> None:
+        self.set_config(preset.train_config())
+
+    def set_config(self, config: TrainConfig) -> None:
+        self.lr_spin.blockSignals(True)
+        self.lr_spin.setValue(config.lr)
+        self.lr_spin.blockSignals(False)
+        self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(config.optimizer))
+        self.batch_spin.setValue(config.batch)
+        self.seq_spin.setValue(config.seq)
+        self.clip_spin.setValue(config.clip)
+
+    def set_state(self, state: str) -> None:
+        """Buttons for "idle" (no model yet), "ready" (model, not running), "running", "paused"."""
+        self.train_button.setText({"running": "Pause", "paused": "Resume"}.get(state, "Start"))
+        self.step_button.setEnabled(state != "running")
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        self.reset_button.setEnabled(state != "idle")
+        active = state in ("running", "paused")
+        # The run's shape is fixed once a model exists (Reset to change it); lr stays live.
+        for widget in (self.optimizer_combo, self.batch_spin, self.seq_spin, self.clip_spin):
+            widget.setEnabled(state == "idle")
+            widget.setToolTip(widget.toolTip().split("\n")[0] + (
+                "" if state == "idle" else "\n(Reset the model to change this)"))
+        self.budget_combo.setEnabled(not active)
+        self.budget_spin.setEnabled(not active and self.budget_combo.currentData() != "none")
+        self.threads_spin.setEnabled(not active)

@@ -1,0 +1,196 @@
+"""TrainingSession: the life of one model in the window — create, run, pause, step, stop,
+reset, save, open — and its worker thread. It relays the worker's signals, so the window
+connects once and never touches threads."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from rnnlab.core.config import TrainConfig
+from rnnlab.core.corpus import Corpus
+from rnnlab.core.device import set_threads
+from rnnlab.core.model import ModelConfig
+from rnnlab.core.probe import probe
+from rnnlab.core.run_state import load_trainer, save_trainer
+from rnnlab.core.trainer import Trainer
+from rnnlab.gui.training_worker import TrainingWorker, start_training_thread, stop_training_thread
+
+
+class TrainingSession(QObject):
+    state_changed = Signal(str)  # "idle" (no model) | "ready" | "running" | "paused"
+    metrics = Signal(object)
+    evaluated = Signal(object)
+    warned = Signal(str, str)
+    probed = Signal(object)
+    failed = Signal(str)
+    finished = Signal(str)
+    model_replaced = Signal(object)  # the new Trainer (after open or first start), or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.trainer: Trainer | None = None
+        self.worker: TrainingWorker | None = None
+        self.thread: QThread | None = None
+        self.state = "idle"
+        self.dirty = False  # progress since the last save
+        self.path: str | None = None  # where it was last saved or opened from
+        self._probe_text = ""
+        self._budget: dict = {}
+        self._budget_start = (0, 0.0)
+        self._retired: list[tuple[QThread, TrainingWorker]] = []  # stopped, not yet ended
+
+    # ----- model life -----
+    def ensure_trainer(self, corpus: Corpus, model: ModelConfig, config: TrainConfig) -> Trainer:
+        if self.trainer is None:
+            self.trainer = Trainer(corpus, model, config)
+            self.path = None
+            self.model_replaced.emit(self.trainer)
+            self._set_state("ready")
+        return self.trainer
+
+    def reset(self) -> None:
+        self.shutdown()
+        self.trainer, self.path, self.dirty = None, None, False
+        self.model_replaced.emit(None)
+        self._set_state("idle")
+
+    def open(self, path: str, corpus: Corpus | None = None) -> Trainer:
+        trainer = load_trainer(path, corpus)  # raises CheckpointError / CorpusError: the window says
+        self.shutdown()
+        self.trainer, self.path, self.dirty = trainer, str(path), False
+        self.model_replaced.emit(trainer)
+        self._set_state("ready")
+        self._probe_now()
+        return trainer
+
+    def save(self, path: str) -> str:
+        if self.trainer is None:
+            raise ValueError("there is no model to save yet")
+        if self.worker is not None:
+            with self.worker.lock:
+                saved = save_trainer(path, self.trainer)
+        else:
+            saved = save_trainer(path, self.trainer)
+        self.path, self.dirty = saved, False
+        return saved
+
+    # ----- running -----
+    def start(self, budget: dict | None = None, threads: int | None = None) -> None:
+        """Start, or resume when paused."""
+        if self.trainer is None:
+            raise ValueError("no model: create one first")
+        if self.worker is not None:
+            self.worker.resume()
+            return
+        if threads:
+            set_threads(threads)
+        self._launch(budget or {})
+
+    def pause(self) -> None:
+        if self.worker is not None:
+            self.worker.pause()
+
+    def step_once(self) -> None:
+        """Exactly one optimisation step: starts a paused worker if none is running."""
+        if self.trainer is None:
+            raise ValueError("no model: create one first")
+        if self.worker is None:
+            self.trainer.pause()
+            self._launch({})
+        self.worker.request_step()
+
+    def stop(self) -> None:
+        self.shutdown()
+        if self.trainer is not None:
+            self._set_state("ready")
+
+    def set_lr(self, lr: float) -> None:
+        if self.trainer is not None:
+            self.trainer.set_lr(lr)
+
+    def set_probe_text(self, text: str) -> None:
+        self._probe_text = text
+        if self.worker is not None:
+            self.worker.set_probe_text(text)
+        else:
+            self._probe_now()
+
+    def snapshot_model(self):
+        if self.worker is not None:
+            return self.worker.snapshot_model()
+        return self.trainer.snapshot_model() if self.trainer is not None else None
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop the worker thread (if any) and wait for it; True when none is left running."""
+        if self.worker is None:
+            return True
+        worker, thread = self.worker, self.thread
+        self.worker = self.thread = None
+        ended = stop_training_thread(thread, worker, timeout_ms)
+        if not ended:  # keep them alive: destroying a running QThread aborts the process
+            self._retired.append((thread, worker))
+            thread.finished.connect(lambda: self._retired.remove((thread, worker)))
+        if self.trainer is not None:
+            self.trainer.resume()  # a later start must not begin paused
+        return ended
+
+    def budget_progress(self) -> tuple[float | None, float | None]:
+        """(fraction done, seconds left) of the running budget, or (None, None) without one."""
+        t, b = self.trainer, self._budget
+        if t is None or not b:
+            return None, None
+        steps0, seconds0 = self._budget_start
+        spent_seconds = t.train_seconds - seconds0
+        if "max_steps" in b:
+            fraction = (t.step_count - steps0) / max(b["max_steps"], 1)
+        else:
+            fraction = spent_seconds / max(b["max_seconds"], 1e-9)
+        fraction = min(fraction, 1.0)
+        eta = spent_seconds * (1 - fraction) / fraction if fraction > 0 else None
+        return fraction, eta
+
+    # ----- internals -----
+    def _launch(self, budget: dict) -> None:
+        self._budget = budget
+        self._budget_start = (self.trainer.step_count, self.trainer.train_seconds)
+        worker = TrainingWorker(self.trainer, probe_text=self._probe_text, **budget)
+        worker.metrics.connect(self._on_worker_metrics)
+        worker.evaluated.connect(self.evaluated)
+        worker.warned.connect(self.warned)
+        worker.probed.connect(self.probed)
+        worker.failed.connect(self.failed)
+        worker.state_changed.connect(self._on_worker_state)
+        worker.finished.connect(self._on_worker_finished)
+        self.worker = worker
+        self.thread = start_training_thread(worker)
+
+    def _on_worker_metrics(self, batch: dict) -> None:
+        self.dirty = True
+        self.metrics.emit(batch)
+
+    def _on_worker_state(self, state: str) -> None:
+        if self.worker is not None and self.sender() is self.worker:
+            self._set_state(state)
+
+    def _on_worker_finished(self, reason: str) -> None:
+        if self.sender() is not self.worker:
+            return  # a worker we already stopped and forgot
+        thread = self.thread
+        self.worker = self.thread = None
+        if thread is not None:
+            thread.wait(2000)
+        self._set_state("ready" if self.trainer is not None else "idle")
+        self.finished.emit(reason)
+
+    def _probe_now(self) -> None:
+        t = self.trainer
+        if t is None or not self._probe_text:
+            return
+        if t.corpus.vocab.unknown_id is None and t.corpus.vocab.missing(self._probe_text):
+            return
+        self.probed.emit(probe(t.model, t.corpus.vocab, self._probe_text))
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)

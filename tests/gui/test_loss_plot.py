@@ -1,0 +1,184 @@
+"""LossPlotPanel: buffers, smoothing, units, axes, CSV and image export."""
+
+import csv
+import io
+import math
+import time
+
+import numpy as np
+import pytest
+
+from rnnlab.gui.loss_plot import CSV_HEADER, LossPlotPanel
+from rnnlab.gui.loss_series import ema
+
+LN2 = math.log(2.0)
+
+
+@pytest.fixture
+def panel(qtbot):
+    w = LossPlotPanel()
+    qtbot.addWidget(w)
+    w.resize(650, 380)
+    w.show()
+    return w
+
+
+def _points(n: int, start: int = 1, chars_per_step: int = 100):
+    steps = np.arange(start, start + n, dtype=np.int64)
+    losses = 4.0 * np.exp(-steps / 50.0) + 1.0
+    return steps, losses, steps * chars_per_step
+
+
+def _drawn(curve) -> tuple[np.ndarray, np.ndarray]:
+    x, y = curve.xData, curve.yData
+    return (np.array([]) if x is None else x), (np.array([]) if y is None else y)
+
+
+def _wait_drawn(qtbot, curve, n: int) -> None:
+    qtbot.waitUntil(lambda: len(_drawn(curve)[0]) == n, timeout=3000)
+
+
+def _reference_ema(x, a):
+    num = den = 0.0
+    out = []
+    for v in x:
+        if math.isfinite(v):
+            num, den = a * num + (1 - a) * v, a * den + (1 - a)
+        out.append(num / den if den > 0 else math.nan)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 0.9, 0.999])
+def test_ema_in_chunks_matches_the_plain_loop(alpha):
+    x = np.random.default_rng(0).random(3000) + 1.0
+    x[[0, 10, 2000]] = np.nan
+    x[11] = np.inf
+    state, parts = (0.0, 0.0), []
+    for i in range(0, len(x), 333):
+        out, state = ema(x[i : i + 333], alpha, state)
+        parts.append(out)
+    got, want = np.concatenate(parts), _reference_ema(x, alpha)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got[1:], want[1:], rtol=1e-12)
+
+
+def test_appended_points_are_drawn_after_the_timer(panel, qtbot):
+    steps, losses, chars = _points(200)
+    panel.append_steps(steps[:120], losses[:120], chars[:120])
+    panel.append_steps(steps[120:], losses[120:], chars[120:])
+    assert panel.point_count() == 200
+    _wait_drawn(qtbot, panel.raw_curve, 200)
+    x, y = _drawn(panel.raw_curve)
+    np.testing.assert_array_equal(x, steps)
+    np.testing.assert_allclose(y, losses)
+    _wait_drawn(qtbot, panel.smooth_curve, 200)
+    np.testing.assert_allclose(_drawn(panel.smooth_curve)[1], _reference_ema(losses, 0.9), rtol=1e-12)
+
+
+def test_x_axis_switches_to_chars_and_units_to_bits(panel, qtbot):
+    steps, losses, chars = _points(50)
+    panel.append_steps(steps, losses, chars)
+    panel.add_eval(50, 5000, 1.5)
+    panel.findChild(type(panel.x_combo), "lossXAxisCombo").setCurrentIndex(1)
+    panel.findChild(type(panel.units_combo), "lossUnitsCombo").setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(_drawn(panel.raw_curve)[0]) == 50 and _drawn(panel.raw_curve)[0][-1] == 5000)
+    x, y = _drawn(panel.raw_curve)
+    np.testing.assert_array_equal(x, chars)
+    np.testing.assert_allclose(y, losses / LN2)
+    vx, vy = _drawn(panel.val_curve)
+    assert list(vx) == [5000] and vy[0] == pytest.approx(1.5 / LN2)
+    assert "bits/char" in panel.plot.getPlotItem().getAxis("left").labelText
+    assert "characters" in panel.plot.getPlotItem().getAxis("bottom").labelText
+
+
+def test_log_toggle_sets_log_mode(panel, qtbot):
+    panel.append_steps(*_points(30))
+    panel.log_check.setChecked(True)
+    assert panel.smooth_curve.opts["logMode"] == [False, True]
+    assert panel.plot.getPlotItem().getAxis("left").logMode
+    panel.log_check.setChecked(False)
+    assert panel.smooth_curve.opts["logMode"] == [False, False]
+
+
+def test_set_history_round_trip_and_csv(panel, qtbot):
+    losses = [4.0, 3.5, 3.0, 2.8, 2.7]
+    panel.add_eval(99, 99, 9.9)  # replaced by set_history
+    panel.set_history(losses, [(0, 4.2), (2, 3.4), (5, 2.9)], chars_per_step=64)
+    assert panel.point_count() == 5
+    _wait_drawn(qtbot, panel.raw_curve, 5)
+    np.testing.assert_array_equal(_drawn(panel.raw_curve)[0], [1, 2, 3, 4, 5])
+    text = panel.csv_text()
+    assert text.splitlines()[0] == CSV_HEADER
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["step"] for r in rows] == ["0", "1", "2", "3", "4", "5"]  # the step-0 eval has a row
+    train = [r for r in rows if r["train_loss"]]
+    assert [float(r["train_loss"]) for r in train] == losses  # full precision: exact
+    assert [int(r["chars"]) for r in train] == [64, 128, 192, 256, 320]
+    np.testing.assert_allclose([float(r["smoothed_loss"]) for r in train], _reference_ema(losses, 0.9))
+    assert {r["step"]: r["val_loss"] for r in rows if r["val_loss"]} == {"0": "4.2", "2": "3.4", "5": "2.9"}
+    assert rows[2]["val_loss"] == "3.4" and rows[3]["val_loss"] == ""
+
+
+def test_export_csv_png_svg(panel, qtbot, tmp_path):
+    panel.append_steps(*_points(300))
+    panel.add_eval(150, 15000, 1.8)
+    panel.export_csv(tmp_path / "loss.csv")
+    assert (tmp_path / "loss.csv").read_text().startswith(CSV_HEADER)
+    for name in ("loss.png", "loss.svg"):
+        panel.export_image(tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<svg" in (tmp_path / "loss.svg").read_text(errors="replace")
+
+
+def test_smoothing_change_recomputes(panel, qtbot):
+    steps, losses, chars = _points(100)
+    panel.append_steps(steps, losses, chars)
+    panel.smoothing_spin.setValue(0.5)
+    want = _reference_ema(losses, 0.5)
+    qtbot.waitUntil(lambda: np.allclose(_drawn(panel.smooth_curve)[1], want, rtol=1e-12)
+                    if len(_drawn(panel.smooth_curve)[1]) == 100 else False)
+    panel.append_steps(*_points(10, start=101))  # continues from the recomputed state
+    _wait_drawn(qtbot, panel.smooth_curve, 110)
+    full = np.concatenate([losses, _points(10, start=101)[1]])
+    np.testing.assert_allclose(_drawn(panel.smooth_curve)[1], _reference_ema(full, 0.5), rtol=1e-12)
+
+
+def test_raw_checkbox_hides_the_raw_curve(panel):
+    panel.raw_check.setChecked(False)
+    assert not panel.raw_curve.isVisible()
+    panel.raw_check.setChecked(True)
+    assert panel.raw_curve.isVisible()
+
+
+def test_nan_and_inf_losses_are_skipped(panel, qtbot):
+    steps, losses, chars = _points(20)
+    losses[[3, 7]] = np.nan
+    losses[9] = np.inf
+    panel.append_steps(steps, losses, chars)
+    panel.log_check.setChecked(True)
+    _wait_drawn(qtbot, panel.raw_curve, 17)
+    assert np.isfinite(_drawn(panel.raw_curve)[1]).all()
+    assert np.isfinite(_drawn(panel.smooth_curve)[1]).all()
+    assert "nan" in panel.csv_text()  # the CSV keeps what happened
+
+
+def test_a_million_points_append_in_linear_time(panel, qtbot):
+    steps, losses, chars = _points(1_000_000)
+    started = time.perf_counter()
+    for i in range(0, 1_000_000, 1000):
+        panel.append_steps(steps[i : i + 1000], losses[i : i + 1000], chars[i : i + 1000])
+    assert time.perf_counter() - started < 5.0  # quadratic copying would take minutes
+    assert panel.point_count() == 1_000_000
+    _wait_drawn(qtbot, panel.smooth_curve, 1_000_000)
+
+
+def test_clear_empties_the_plot(panel, qtbot):
+    panel.append_steps(*_points(10))
+    panel.add_eval(5, 500, 2.0)
+    _wait_drawn(qtbot, panel.raw_curve, 10)
+    panel.clear()
+    assert panel.point_count() == 0
+    _wait_drawn(qtbot, panel.raw_curve, 0)
+    assert len(_drawn(panel.val_curve)[0]) == 0
+    assert panel.csv_text() == CSV_HEADER + "\n"

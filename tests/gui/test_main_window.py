@@ -1,0 +1,176 @@
+"""The main window driven as a user would, through the objectNames of the contract."""
+
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from rnnlab.gui import MainWindow, settings
+from rnnlab.gui.prompts import Prompts
+
+
+class Answers(Prompts):
+    """Modal dialogs answered by the test."""
+
+    def __init__(self):
+        self.save_path = None
+        self.open_path = None
+        self.unsaved = "discard"
+        self.asked = 0
+
+    def save_checkpoint_path(self, parent, suggested):
+        return self.save_path
+
+    def open_checkpoint_path(self, parent):
+        return self.open_path
+
+    def ask_save_changes(self, parent):
+        self.asked += 1
+        return self.unsaved
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    settings.use_settings_file(tmp_path / "settings.ini")
+    answers = Answers()
+    monkeypatch.setattr(MainWindow, "prompts", answers)
+    win = MainWindow("builtin:hello")
+    win.answers = answers
+    win.model_panel.apply_preset("tiny")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    assert win.session.thread is None, "a training thread was left running"
+    assert not win.sampling.thread.isRunning(), "the sampling thread was left running"
+    settings.use_settings_file(None)
+
+
+def child(win, cls, name):
+    widget = win.findChild(cls, name)
+    assert widget is not None, name
+    return widget
+
+
+def step_of(win) -> int:
+    text = child(win, QLabel, "stepLabel").text()
+    return int(re.fullmatch(r"step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_start_pause_resume_stop(window, qtbot):
+    train = child(window, QPushButton, "trainButton")
+    train.click()
+    qtbot.waitUntil(lambda: step_of(window) >= 3, timeout=10000)
+    assert train.text() == "Pause"
+    train.click()
+    qtbot.waitUntil(lambda: window.session.state == "paused", timeout=5000)
+    assert train.text() == "Resume"
+    frozen = window.session.trainer.step_count
+    qtbot.wait(300)
+    assert window.session.trainer.step_count == frozen
+    train.click()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count > frozen + 2, timeout=10000)
+    child(window, QPushButton, "stopButton").click()
+    assert window.session.state == "ready" and window.session.thread is None
+    assert re.fullmatch(r"[\d,]+ chars/s", child(window, QLabel, "speedLabel").text())
+
+
+def test_step_button_advances_exactly_one_step(window, qtbot):
+    step = child(window, QPushButton, "stepButton")
+    step.click()
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=10000)
+    qtbot.wait(300)
+    assert window.session.trainer.step_count == 1
+    step.click()
+    qtbot.waitUntil(lambda: step_of(window) == 2, timeout=10000)
+    qtbot.wait(200)
+    assert window.session.trainer.step_count == 2 and window.session.state == "paused"
+
+
+def test_loss_plot_and_heatmap_get_data(window, qtbot):
+    child(window, QPushButton, "trainButton").click()
+    qtbot.waitUntil(lambda: window.loss_plot.point_count() >= 20, timeout=15000)
+    qtbot.waitUntil(lambda: window.heatmap.image_item.image is not None, timeout=5000)
+    window.stop_training()
+    plot = window.loss_plot
+    qtbot.waitUntil(lambda: plot.smooth_curve.getData()[1] is not None, timeout=3000)
+    x, y = plot.smooth_curve.getData()
+    assert len(y) > 0 and np.all(np.isfinite(y))
+    units = window.session.trainer.model_config.hidden
+    image = window.heatmap.image_item
+    assert (image.height(), image.width()) == (units, len(window.heatmap.probe_text()))
+
+
+def test_sampling_streams_in_several_parts(window, qtbot):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count == 1, timeout=10000)
+    chunks = []
+    window.sampling.worker.chunk.connect(chunks.append)
+    child(window, type(window.sampling_panel.sampleLengthSpin), "sampleLengthSpin").setValue(4000)
+    with qtbot.waitSignal(window.sampling.worker.finished, timeout=20000):
+        child(window, QPushButton, "sampleButton").click()
+    qtbot.wait(50)
+    assert len(chunks) >= 3
+    assert len("".join(chunks)) == 4000
+    assert window.sampling_panel.text().endswith("".join(chunks)[-50:])
+
+
+def test_bad_file_shows_a_message_and_training_still_works(window, qtbot, tmp_path):
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 50)
+    window.data_panel.open_path(str(blob))
+    error = child(window, QLabel, "dataErrorLabel")
+    assert error.isVisible() and "binary" in error.text()
+    assert window.data_panel.corpus().name.startswith("builtin:hello")
+    child(window, QPushButton, "trainButton").click()
+    qtbot.waitUntil(lambda: step_of(window) >= 2, timeout=10000)
+    window.stop_training()
+
+
+def test_checkpoint_save_and_open_through_the_window(window, qtbot, tmp_path):
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 5, timeout=10000)
+    window.stop_training()
+    steps = window.session.trainer.step_count
+    assert window.session.dirty and window.windowTitle().startswith("untitled*")
+    window.answers.save_path = str(tmp_path / "run.rnnlab")
+    assert window.save_checkpoint_as()
+    assert not window.session.dirty and window.windowTitle().startswith("run.rnnlab")
+    window.reset_model()
+    assert window.session.trainer is None and window.loss_plot.point_count() == 0
+    assert window.open_checkpoint(str(tmp_path / "run.rnnlab"))
+    assert window.session.trainer.step_count == steps
+    assert window.loss_plot.point_count() == steps
+    assert step_of(window) == steps
+    window.toggle_training()  # training resumes from the checkpoint
+    qtbot.waitUntil(lambda: window.session.trainer.step_count > steps, timeout=10000)
+    window.stop_training()
+
+
+def test_unsaved_progress_is_offered_for_saving_on_close(window, qtbot, tmp_path):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.dirty, timeout=10000)
+    window.answers.unsaved = "cancel"
+    assert not window.close()
+    assert window.answers.asked == 1
+    window.answers.unsaved = "save"
+    window.answers.save_path = str(tmp_path / "closing.rnnlab")
+    assert window.close()
+    assert (tmp_path / "closing.rnnlab").exists()
+
+
+def test_closing_during_training_stops_the_thread(window, qtbot):
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.state == "running", timeout=10000)
+    thread = window.session.thread
+    assert window.close()
+    assert not thread.isRunning()
+
+
+def test_learning_rate_changes_while_training(window, qtbot):
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 2, timeout=10000)
+    window.training_panel.lr_spin.setValue(0.004)
+    qtbot.waitUntil(lambda: window.session.trainer.lr == pytest.approx(0.004), timeout=5000)
+    window.stop_training()
