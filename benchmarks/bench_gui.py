@@ -1,0 +1,163 @@
+"""The app under load: GUI smoothness, training speed vs headless, memory over a long run.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py --seconds 30
+    xvfb-run -a -s "-screen 0 1280x800x24" python benchmarks/bench_gui.py --seconds 30
+    python benchmarks/bench_gui.py --soak 1800        # 30 minutes, memory every minute
+
+Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
+window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
+Speed: training characters per second inside the app, against the same Trainer run
+headless (the CLI's loop) in this process just before and just after, same threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+
+SHAKESPEARE = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare.txt"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def pump(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+class LatencyProbe:
+    """A 5 ms timer; lateness = actual interval - 5 ms."""
+
+    def __init__(self, interval_ms: int = 5):
+        self.interval = interval_ms
+        self.late: list[float] = []
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setTimerType(QTimer.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.late.clear()
+        self.clock.start()
+        self.timer.start(self.interval)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        self.late.append(max(0.0, self.clock.restart() - self.interval))
+
+    def summary(self) -> dict:
+        s = sorted(self.late)
+        return {"ticks": len(s), "p50_ms": s[len(s) // 2], "p99_ms": s[int(len(s) * 0.99)],
+                "max_ms": s[-1]}
+
+
+def headless_speed(window, seconds: float) -> float:
+    """chars/s of the same config trained by a plain Trainer loop (what `rnnlab train` runs)."""
+    from rnnlab.core.trainer import Trainer
+
+    t0 = window.session.trainer
+    trainer = Trainer(t0.corpus, t0.model_config, t0.config)
+    trainer.run(lambda e: None, max_steps=5)
+    chars0, start = trainer.chars_seen, time.perf_counter()
+    trainer.run(lambda e: None, max_seconds=seconds)
+    return (trainer.chars_seen - chars0) / (time.perf_counter() - start)
+
+
+def app_speed(app, window, seconds: float, probe: LatencyProbe | None = None) -> float:
+    trainer = window.session.trainer
+    window.toggle_training()
+    pump(app, 2.0)  # warm-up
+    chars0, start = trainer.chars_seen, time.perf_counter()
+    if probe:
+        probe.start()
+    pump(app, seconds)
+    if probe:
+        probe.stop()
+    speed = (trainer.chars_seen - chars0) / (time.perf_counter() - start)
+    window.toggle_training()  # pause
+    pump(app, 0.5)
+    return speed
+
+
+def make_window(args):
+    from rnnlab.gui import MainWindow, settings
+
+    settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
+    window = MainWindow(args.text)
+    window.resize(1280, 800)
+    window.training_panel.threads_spin.setValue(args.threads)
+    if args.auto_sample:
+        window.sampling_panel.autoSampleCheck.setChecked(True)
+        window.sampling_panel.autoSampleSpin.setValue(args.auto_sample)
+    window.show()
+    window._ensure_trainer()
+    return window
+
+
+def measure(app, args) -> dict:
+    window = make_window(args)
+    pump(app, 1.0)
+    probe = LatencyProbe()
+    before = headless_speed(window, args.seconds / 2)
+    inside = app_speed(app, window, args.seconds, probe)
+    after = headless_speed(window, args.seconds / 2)
+    headless = statistics.mean([before, after])
+    result = {"text": window.session.trainer.corpus.name, "threads": args.threads,
+              "platform": app.platformName(), "seconds": args.seconds,
+              "app_chars_per_s": inside, "headless_chars_per_s": headless,
+              "ratio": inside / headless, "latency": probe.summary()}
+    window.session.dirty = False
+    window.close()
+    return result
+
+
+def soak(app, args) -> dict:
+    window = make_window(args)
+    window.toggle_training()
+    samples, start = [], time.monotonic()
+    while time.monotonic() - start < args.soak:
+        pump(app, 60.0)
+        samples.append((round(time.monotonic() - start), round(rss_mb(), 1),
+                        window.session.trainer.step_count))
+        print(json.dumps({"minute": len(samples), "rss_mb": samples[-1][1],
+                          "step": samples[-1][2]}), flush=True)
+    window.session.dirty = False
+    window.close()
+    warm = samples[min(2, len(samples) - 1)][1]  # after two minutes of warm-up
+    return {"soak_seconds": args.soak, "rss_mb": samples, "growth_after_warmup_mb":
+            samples[-1][1] - warm, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--text", default=str(SHAKESPEARE) if SHAKESPEARE.is_file() else "builtin:python")
+    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
+    p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")
+    args = p.parse_args()
+    app = QApplication(sys.argv[:1])
+    result = soak(app, args) if args.soak else measure(app, args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
