@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 SHAKESPEARE = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare.txt"
@@ -48,7 +48,7 @@ class LatencyProbe:
         self.late: list[float] = []
         self.clock = QElapsedTimer()
         self.timer = QTimer()
-        self.timer.setTimerType(QTimer.TimerType.PreciseTimer)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
@@ -113,18 +113,20 @@ def make_window(args):
 
 def measure(app, args) -> dict:
     window = make_window(args)
-    pump(app, 1.0)
-    probe = LatencyProbe()
-    before = headless_speed(window, args.seconds / 2)
-    inside = app_speed(app, window, args.seconds, probe)
-    after = headless_speed(window, args.seconds / 2)
+    try:
+        pump(app, 1.0)
+        probe = LatencyProbe()
+        before = headless_speed(window, args.seconds / 2)
+        inside = app_speed(app, window, args.seconds, probe)
+        after = headless_speed(window, args.seconds / 2)
+    finally:
+        window.session.dirty = False
+        window.close()
     headless = statistics.mean([before, after])
     result = {"text": window.session.trainer.corpus.name, "threads": args.threads,
               "platform": app.platformName(), "seconds": args.seconds,
               "app_chars_per_s": inside, "headless_chars_per_s": headless,
               "ratio": inside / headless, "latency": probe.summary()}
-    window.session.dirty = False
-    window.close()
     return result
 
 

@@ -148,7 +148,7 @@ class HeatmapView:
         m = nice_step(_MIN_UNIT_PX * units / max(view.height(), 1.0))
         keys = ((self._text, steps, k), (units, m, self._unit, int(view.height())))
         if keys[0] != self._tick_keys[0]:
-            chars = [(t + 0.5, char_symbol(self._text[t])) for t in range(0, min(steps, len(self._text)), k)]
+            chars = [(t + 0.5, char_symbol(self._text[t], "·")) for t in range(0, min(steps, len(self._text)), k)]
             self.plot.getAxis("bottom").setTicks([chars, []])
         if keys[1] != self._tick_keys[1]:
             row_px = view.height() / units

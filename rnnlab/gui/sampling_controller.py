@@ -7,7 +7,7 @@ every N steps, so a class watches the text improve.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from rnnlab.gui.sampling_panel import SamplingPanel
 from rnnlab.gui.sampling_worker import shutdown, start_sampling_thread
@@ -21,6 +21,9 @@ class SamplingController(QObject):
         super().__init__(parent)
         self.panel, self.session = panel, session
         self.thread, self.worker = start_sampling_thread()
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave a running QThread behind at exit
+            app.aboutToQuit.connect(self.shutdown)
         self._request.connect(self.worker.generate)
         self.worker.chunk.connect(panel.append_text)
         self.worker.finished.connect(self._on_worker_finished)

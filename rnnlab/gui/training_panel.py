@@ -5,19 +5,23 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton,
+                               QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.optim import OPTIMIZERS
 from rnnlab.core.presets import Preset
 
+# The window measures validation loss often, on a slice, so the curve shows up early and a
+# pass costs a fraction of a second; `rnnlab train` measures the whole held-out text.
+GUI_EVAL_EVERY, GUI_EVAL_CHARS = 200, 30_000
 BUDGETS = (("none", "until stopped"), ("steps", "steps"), ("seconds", "seconds"))
 
 
 def default_threads() -> int:
-    """All cores: measured faster than leaving one to the window (see benchmarks/RESULTS.md)."""
-    return os.cpu_count() or 1
+    """All cores but one, which the window needs to stay smooth (measured: on 2 cores the app
+    trains as fast with 1 thread as with 2, and stays smoother; benchmarks/RESULTS.md)."""
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 class TrainingPanel(QWidget):
@@ -29,33 +33,35 @@ class TrainingPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.button_bar = QWidget(objectName="trainingButtons")  # the window puts it in a toolbar
+        self.button_bar.setLayout(self._build_buttons())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._build_buttons())
         layout.addLayout(self._build_form())
 
-    def _button(self, name: str, text: str, tip: str, signal) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, name: str, text: str, tip: str, signal, icon) -> QPushButton:
+        button = QPushButton(self.style().standardIcon(icon), text)
+        button.setMinimumWidth(96)
         button.setObjectName(name)
         button.setToolTip(tip)
         button.clicked.connect(signal.emit)
         return button
 
-    def _build_buttons(self) -> QGridLayout:
+    def _build_buttons(self) -> QHBoxLayout:
+        icon = QStyle.StandardPixmap
         self.train_button = self._button("trainButton", "Start", "Start, pause or resume training (Space)",
-                                         self.start_pause_clicked)
-        self.train_button.setDefault(True)
-        self.step_button = self._button("stepButton", "Step", "Exactly one optimisation step (Ctrl+Right)",
-                                        self.step_clicked)
-        self.stop_button = self._button("stopButton", "Stop", "Stop training; the model is kept",
-                                        self.stop_clicked)
-        self.reset_button = self._button("resetButton", "Reset", "Throw the weights away and start afresh",
-                                         self.reset_clicked)
-        grid = QGridLayout()
-        for i, button in enumerate((self.train_button, self.step_button, self.stop_button,
-                                    self.reset_button)):
-            grid.addWidget(button, i // 2, i % 2)
-        return grid
+                                         self.start_pause_clicked, icon.SP_MediaPlay)
+        self.step_button = self._button("stepButton", "Step", "Exactly one optimisation step "
+                                        "(Ctrl+Right)", self.step_clicked, icon.SP_MediaSkipForward)
+        self.stop_button = self._button("stopButton", "Stop", "Stop training; the model is kept "
+                                        "(Ctrl+.)", self.stop_clicked, icon.SP_MediaStop)
+        self.reset_button = self._button("resetButton", "Reset", "Throw the weights away and start "
+                                         "afresh (Ctrl+R)", self.reset_clicked, icon.SP_BrowserReload)
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 2, 4, 2)
+        for button in (self.train_button, self.step_button, self.stop_button, self.reset_button):
+            row.addWidget(button)
+        return row
 
     def _spin(self, name, lo, hi, value, tip, double=False, decimals=0, step=1) -> QSpinBox:
         spin = QDoubleSpinBox() if double else QSpinBox()
@@ -111,7 +117,8 @@ class TrainingPanel(QWidget):
         return TrainConfig(batch=self.batch_spin.value(), seq=self.seq_spin.value(),
                            lr=self.lr_spin.value(), optimizer=self.optimizer_combo.currentData(),
                            clip=self.clip_spin.value(), device=device,
-                           threads=self.threads_spin.value())
+                           threads=self.threads_spin.value(), eval_every=GUI_EVAL_EVERY,
+                           eval_max_chars=GUI_EVAL_CHARS)
 
     def budget(self) -> dict:
         """Keyword arguments for the worker: max_steps / max_seconds, or nothing."""
@@ -133,6 +140,8 @@ class TrainingPanel(QWidget):
     def set_state(self, state: str) -> None:
         """Buttons for "idle" (no model yet), "ready" (model, not running), "running", "paused"."""
         self.train_button.setText({"running": "Pause", "paused": "Resume"}.get(state, "Start"))
+        self.train_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if state == "running" else QStyle.StandardPixmap.SP_MediaPlay))
         self.step_button.setEnabled(state != "running")
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.reset_button.setEnabled(state != "idle")

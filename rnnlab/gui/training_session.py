@@ -37,6 +37,7 @@ class TrainingSession(QObject):
         self._probe_text = ""
         self._budget: dict = {}
         self._budget_start = (0, 0.0)
+        self._listening: TrainingWorker | None = None  # whose signals are relayed
         self._retired: list[tuple[QThread, TrainingWorker]] = []  # stopped, not yet ended
 
     # ----- model life -----
@@ -50,6 +51,7 @@ class TrainingSession(QObject):
 
     def reset(self) -> None:
         self.shutdown()
+        self._listening = None
         self.trainer, self.path, self.dirty = None, None, False
         self.model_replaced.emit(None)
         self._set_state("idle")
@@ -57,6 +59,7 @@ class TrainingSession(QObject):
     def open(self, path: str, corpus: Corpus | None = None) -> Trainer:
         trainer = load_trainer(path, corpus)  # raises CheckpointError / CorpusError: the window says
         self.shutdown()
+        self._listening = None
         self.trainer, self.path, self.dirty = trainer, str(path), False
         self.model_replaced.emit(trainer)
         self._set_state("ready")
@@ -155,18 +158,40 @@ class TrainingSession(QObject):
         self._budget_start = (self.trainer.step_count, self.trainer.train_seconds)
         worker = TrainingWorker(self.trainer, probe_text=self._probe_text, **budget)
         worker.metrics.connect(self._on_worker_metrics)
-        worker.evaluated.connect(self.evaluated)
-        worker.warned.connect(self.warned)
-        worker.probed.connect(self.probed)
-        worker.failed.connect(self.failed)
+        worker.evaluated.connect(self._on_worker_evaluated)
+        worker.warned.connect(self._on_worker_warned)
+        worker.probed.connect(self._on_worker_probed)
+        worker.failed.connect(self._on_worker_failed)
         worker.state_changed.connect(self._on_worker_state)
         worker.finished.connect(self._on_worker_finished)
-        self.worker = worker
+        self.worker = self._listening = worker
         self.thread = start_training_thread(worker)
 
+    # A stopped worker's last queued signals still count (the final steps of a run), but
+    # not once the model was reset or replaced: they would land on the wrong plot.
+    def _current(self) -> bool:
+        return self.sender() is self._listening
+
     def _on_worker_metrics(self, batch: dict) -> None:
-        self.dirty = True
-        self.metrics.emit(batch)
+        if self._current():
+            self.dirty = True
+            self.metrics.emit(batch)
+
+    def _on_worker_evaluated(self, event) -> None:
+        if self._current():
+            self.evaluated.emit(event)
+
+    def _on_worker_warned(self, kind: str, message: str) -> None:
+        if self._current():
+            self.warned.emit(kind, message)
+
+    def _on_worker_probed(self, result) -> None:
+        if self._current():
+            self.probed.emit(result)
+
+    def _on_worker_failed(self, message: str) -> None:
+        if self._current():
+            self.failed.emit(message)
 
     def _on_worker_state(self, state: str) -> None:
         if self.worker is not None and self.sender() is self.worker:

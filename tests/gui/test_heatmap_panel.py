@@ -125,7 +125,7 @@ def test_time_axis_labels_show_visible_symbols(panel):
     panel.set_probe(_probe("gru"))
     ticks = panel.view.plot.getAxis("bottom")._tickLevels[0]
     labels = "".join(label for _, label in ticks)
-    assert labels == "hello␣world⏎the␣cat⇥sat"  # 23 characters: room for every label
+    assert labels == "hello·world⏎the·cat⇥sat"  # 23 characters: room for every label
     assert ticks[0][0] == 0.5  # centred under the pixel
 
 
