@@ -6,14 +6,25 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QSplashScreen
 
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 
 
 def app_icon() -> QIcon:
     return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+
+
+def splash() -> QSplashScreen:
+    """Shown at once (PyTorch takes a couple of seconds to import on a laptop)."""
+    pixmap = QPixmap(str(ICON)).scaled(160, 160) if ICON.is_file() else QPixmap(160, 160)
+    screen = QSplashScreen(pixmap)
+    screen.showMessage("rnnlab\nloading PyTorch…", Qt.AlignmentFlag.AlignBottom
+                       | Qt.AlignmentFlag.AlignHCenter, QColor("#ffffff"))
+    screen.show()
+    return screen
 
 
 def _report_uncaught(window):
@@ -31,9 +42,12 @@ def main(text: str | None = None) -> int:
     app.setApplicationName("rnnlab")
     app.setOrganizationName("rnnlab")
     app.setWindowIcon(app_icon())
+    loading = splash()
+    app.processEvents()
     from rnnlab.gui.main_window import MainWindow  # heavy: torch, pyqtgraph
 
     window = MainWindow(text)
     sys.excepthook = _report_uncaught(window)
     window.show()
+    loading.finish(window)
     return app.exec()
