@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton,
-                               QSpinBox, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+                               QPushButton, QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.optim import OPTIMIZERS
@@ -95,6 +95,13 @@ class TrainingPanel(QWidget):
         form.addRow("Batch", self.batch_spin)
         form.addRow("Sequence", self.seq_spin)
         form.addRow("Clip", self.clip_spin)
+        self.carry_check = QCheckBox("carry hidden state", objectName="carryHiddenCheck")
+        self.carry_check.setChecked(True)
+        self.carry_check.setToolTip(
+            "On: each window of text starts from the state the previous one ended in (char-rnn).\n"
+            "Off: every window starts from zero, so the model learns to start from scratch;\n"
+            "the tiny hello-world demo uses this so that a one-letter prime works.")
+        form.addRow("", self.carry_check)
         form.addRow("Budget", self._build_budget())
         form.addRow("Threads", self.threads_spin)
         return form
@@ -116,7 +123,8 @@ class TrainingPanel(QWidget):
     def train_config(self, device: str) -> TrainConfig:
         return TrainConfig(batch=self.batch_spin.value(), seq=self.seq_spin.value(),
                            lr=self.lr_spin.value(), optimizer=self.optimizer_combo.currentData(),
-                           clip=self.clip_spin.value(), device=device,
+                           clip=self.clip_spin.value(), carry_hidden=self.carry_check.isChecked(),
+                           device=device,
                            threads=self.threads_spin.value(), eval_every=GUI_EVAL_EVERY,
                            eval_max_chars=GUI_EVAL_CHARS)
 
@@ -136,6 +144,7 @@ class TrainingPanel(QWidget):
         self.batch_spin.setValue(config.batch)
         self.seq_spin.setValue(config.seq)
         self.clip_spin.setValue(config.clip)
+        self.carry_check.setChecked(config.carry_hidden)
 
     def set_state(self, state: str) -> None:
         """Buttons for "idle" (no model yet), "ready" (model, not running), "running", "paused"."""
@@ -147,7 +156,8 @@ class TrainingPanel(QWidget):
         self.reset_button.setEnabled(state != "idle")
         active = state in ("running", "paused")
         # The run's shape is fixed once a model exists (Reset to change it); lr stays live.
-        for widget in (self.optimizer_combo, self.batch_spin, self.seq_spin, self.clip_spin):
+        for widget in (self.optimizer_combo, self.batch_spin, self.seq_spin, self.clip_spin,
+                       self.carry_check):
             widget.setEnabled(state == "idle")
             widget.setToolTip(widget.toolTip().split("\n")[0] + (
                 "" if state == "idle" else "\n(Reset the model to change this)"))

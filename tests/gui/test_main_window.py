@@ -174,3 +174,32 @@ def test_learning_rate_changes_while_training(window, qtbot):
     window.training_panel.lr_spin.setValue(0.004)
     qtbot.waitUntil(lambda: window.session.trainer.lr == pytest.approx(0.004), timeout=5000)
     window.stop_training()
+
+
+def test_tiny_preset_brings_its_text_and_learns_hello_world(window, qtbot):
+    assert window.data_panel.corpus().name == "builtin:hello"
+    window.training_panel.budget_combo.setCurrentIndex(window.training_panel.budget_combo.findData("steps"))
+    window.training_panel.budget_spin.setValue(300)
+    with qtbot.waitSignal(window.session.finished, timeout=60000) as finished:
+        window.toggle_training()
+    assert finished.args == ["budget"] and window.session.state == "ready"
+    assert window.session.trainer.step_count == 300
+    panel = window.sampling_panel
+    panel.primeEdit.setText("h")
+    panel.temperatureSpin.setValue(0)
+    panel.sampleLengthSpin.setValue(23)
+    with qtbot.waitSignal(window.sampling.worker.finished, timeout=10000):
+        panel.sampleButton.click()
+    qtbot.waitUntil(lambda: "hello world" in panel.text(), timeout=2000)
+    assert "ello world\nhello world" in panel.text()
+
+
+def test_engine_warnings_show_in_the_window(window, qtbot):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count == 1, timeout=10000)
+    window.session.trainer.guard.first_loss = 0.01  # the next loss counts as exploding
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.message_bar.text() != "", timeout=10000)
+    assert "paused" in window.message_bar.text()
+    qtbot.waitUntil(lambda: window.session.state == "paused", timeout=5000)
+    assert child(window, QPushButton, "trainButton").text() == "Resume"
