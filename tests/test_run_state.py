@@ -85,3 +85,17 @@ def test_resume_on_builtin_corpus(tmp_path):
     resumed = load_trainer(tmp_path / "m.rnnlab")
     assert resumed.corpus.name.startswith("builtin:counting")
     assert resumed.step_count == 2
+
+
+def test_a_moved_text_falls_back_to_another_source(tmp_path, small_corpus):
+    from rnnlab.core.corpus import load_corpus
+
+    text_file = tmp_path / "gone.txt"
+    text_file.write_text(small_corpus.decode(0, small_corpus.n_chars), encoding="utf-8")
+    trainer = make_trainer(load_corpus(text_file))
+    save_trainer(tmp_path / "m.rnnlab", trainer)
+    copy = tmp_path / "copy.txt"
+    text_file.rename(copy)
+    meta = read_metadata(tmp_path / "m.rnnlab")
+    again = corpus_for(meta, fallback=str(copy))
+    assert again.name == "copy.txt" and again.vocab.chars == trainer.corpus.vocab.chars

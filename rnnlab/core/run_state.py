@@ -18,7 +18,7 @@ from rnnlab.core.checkpoint import (CheckpointError, flatten_state, load_checkpo
                                     save_checkpoint, unflatten_state)
 from rnnlab.core.builtin_corpora import is_builtin_spec
 from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import Corpus, load_corpus
+from rnnlab.core.corpus import Corpus, CorpusError, load_corpus
 from rnnlab.core.model import CharRNN, ModelConfig, hidden_from_tensors, hidden_tensors
 from rnnlab.core.trainer import History, Trainer
 from rnnlab.core.vocab import Vocabulary
@@ -79,8 +79,15 @@ def load_model(path: str | os.PathLike, device: str | torch.device = "cpu"
     return model.to(device).eval(), vocab, meta
 
 
-def corpus_for(meta: dict, source: str | None = None, encoding: str | None = None) -> Corpus:
-    """The text to resume on: `source`, or the one the checkpoint was trained on."""
+def corpus_for(meta: dict, source: str | None = None, encoding: str | None = None,
+               fallback: str | None = None) -> Corpus:
+    """The text to resume on: `source`, or the one the checkpoint was trained on; when that
+    is gone (moved, deleted), `fallback` encoded with the checkpoint's vocabulary."""
+    if source is None and fallback is not None:
+        try:
+            return corpus_for(meta, None, encoding)
+        except CorpusError:
+            return corpus_for(meta, fallback, encoding)
     info = meta.get("corpus", {})
     source = source or info.get("source")
     if not source:

@@ -11,9 +11,10 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import (QGroupBox, QMainWindow, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 
-from rnnlab.core.checkpoint import CheckpointError
+from rnnlab.core.checkpoint import CheckpointError, read_metadata
 from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
+from rnnlab.core.run_state import corpus_for
 from rnnlab.gui import settings
 from rnnlab.gui.data_panel import DataPanel
 from rnnlab.gui.heatmap_panel import HeatmapPanel
@@ -200,7 +201,8 @@ class MainWindow(QMainWindow):
         if self.session.dirty and not self._settle_unsaved():
             return False
         try:
-            trainer = self.session.open(path, self._corpus_for_checkpoint(path))
+            corpus = corpus_for(read_metadata(path), fallback=self.data_panel.current_source())
+            trainer = self.session.open(path, corpus)
         except (CheckpointError, CorpusError, OSError, ValueError) as exc:
             self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
             return False
@@ -216,20 +218,6 @@ class MainWindow(QMainWindow):
             self.status.show_val(h.evals[-1][1])
         self._update_title()
         return True
-
-    def _corpus_for_checkpoint(self, path: str):
-        """The checkpoint's own text; else the open text re-encoded with its vocabulary."""
-        from rnnlab.core.checkpoint import read_metadata
-        from rnnlab.core.run_state import corpus_for
-
-        meta = read_metadata(path)
-        try:
-            return corpus_for(meta)
-        except CorpusError:
-            current = self.data_panel.current_source()
-            if not current:
-                raise
-            return corpus_for(meta, current)
 
     def _settle_unsaved(self) -> bool:
         """Offer to save unsaved progress; False means the user cancelled."""
