@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from rnnlab.core.model import CharRNN, ModelConfig
 from rnnlab.core.probe import ProbeError, gradient_through_time, probe, probe_ids

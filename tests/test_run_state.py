@@ -2,7 +2,6 @@
 
 import math
 
-import pytest
 import torch
 
 from rnnlab.core.checkpoint import read_metadata

@@ -10,14 +10,6 @@ from rnnlab.gui.data_panel import DataPanel, show_char
 GOOD = "The quick brown fox jumps over the lazy dog.\nAnd again: the quick brown fox.\n" * 20
 
 
-@pytest.fixture(autouse=True)
-def test_settings(tmp_path):
-    """Settings go to a throw-away INI file, never the user's own."""
-    settings.use_settings_file(tmp_path / "settings.ini")
-    yield
-    settings.use_settings_file(None)
-
-
 @pytest.fixture
 def panel(qtbot):
     widget = DataPanel()

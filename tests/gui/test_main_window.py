@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from rnnlab.gui import MainWindow, settings
+from rnnlab.gui import MainWindow
 from rnnlab.gui.prompts import Prompts
 
 
@@ -32,7 +32,6 @@ class Answers(Prompts):
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    settings.use_settings_file(tmp_path / "settings.ini")
     answers = Answers()
     monkeypatch.setattr(MainWindow, "prompts", answers)
     win = MainWindow("builtin:hello")
@@ -44,7 +43,6 @@ def window(qtbot, tmp_path, monkeypatch):
     win.close()
     assert win.session.thread is None, "a training thread was left running"
     assert not win.sampling.thread.isRunning(), "the sampling thread was left running"
-    settings.use_settings_file(None)
 
 
 def child(win, cls, name):

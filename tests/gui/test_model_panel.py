@@ -4,15 +4,7 @@ import pytest
 
 from rnnlab.core.model import ModelConfig, count_parameters
 from rnnlab.core.presets import PRESETS
-from rnnlab.gui import settings
 from rnnlab.gui.model_panel import LOCK_REASON, ModelPanel
-
-
-@pytest.fixture(autouse=True)
-def test_settings(tmp_path):
-    settings.use_settings_file(tmp_path / "settings.ini")
-    yield
-    settings.use_settings_file(None)
 
 
 @pytest.fixture

@@ -7,16 +7,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from rnnlab.core.model import CharRNN, ModelConfig
 from rnnlab.core.sampler import SampleSettings
 from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui import settings
 from rnnlab.gui.sampling_panel import NO_MODEL, SamplingPanel
 from rnnlab.gui.sampling_worker import shutdown, start_sampling_thread
-
-
-@pytest.fixture(autouse=True)
-def test_settings(tmp_path):
-    settings.use_settings_file(tmp_path / "settings.ini")
-    yield
-    settings.use_settings_file(None)
 
 
 class Requester(QObject):
