@@ -7,7 +7,7 @@
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
 Speed: training characters per second inside the app, against the same Trainer run
-headless (the CLI's loop) in this process just before and just after, same threads.
+headless (the CLI's loop) in this process, in alternating turns, same threads.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def pump(app: QApplication, seconds: float) -> None:
 
 
 class LatencyProbe:
-    """A 5 ms timer; lateness = actual interval - 5 ms."""
+    """A 5 ms timer; lateness = actual interval - 5 ms (accumulated over start/stop spans)."""
 
     def __init__(self, interval_ms: int = 5):
         self.interval = interval_ms
@@ -52,7 +52,6 @@ class LatencyProbe:
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self.late.clear()
         self.clock.start()
         self.timer.start(self.interval)
 
@@ -68,31 +67,35 @@ class LatencyProbe:
                 "max_ms": s[-1]}
 
 
-def headless_speed(window, seconds: float) -> float:
-    """chars/s of the same config trained by a plain Trainer loop (what `rnnlab train` runs)."""
-    from rnnlab.core.trainer import Trainer
+class Headless:
+    """The same config trained by a plain Trainer loop (what `rnnlab train` runs)."""
 
-    t0 = window.session.trainer
-    trainer = Trainer(t0.corpus, t0.model_config, t0.config)
-    trainer.run(lambda e: None, max_steps=5)
-    chars0, start = trainer.chars_seen, time.perf_counter()
-    trainer.run(lambda e: None, max_seconds=seconds)
-    return (trainer.chars_seen - chars0) / (time.perf_counter() - start)
+    def __init__(self, window):
+        from rnnlab.core.trainer import Trainer
+
+        t0 = window.session.trainer
+        self.trainer = Trainer(t0.corpus, t0.model_config, t0.config)
+        self.trainer.run(lambda e: None, max_steps=5)
+
+    def turn(self, seconds: float) -> float:
+        t = self.trainer
+        chars0, start = t.chars_seen, time.perf_counter()
+        t.run(lambda e: None, max_seconds=seconds)
+        return (t.chars_seen - chars0) / (time.perf_counter() - start)
 
 
-def app_speed(app, window, seconds: float, probe: LatencyProbe | None = None) -> float:
+def app_turn(app, window, seconds: float, probe: LatencyProbe) -> float:
+    """Train in the window for `seconds` (after a short warm-up); chars/s of that time."""
     trainer = window.session.trainer
     window.toggle_training()
-    pump(app, 2.0)  # warm-up
+    pump(app, 0.5)
     chars0, start = trainer.chars_seen, time.perf_counter()
-    if probe:
-        probe.start()
+    probe.start()
     pump(app, seconds)
-    if probe:
-        probe.stop()
+    probe.stop()
     speed = (trainer.chars_seen - chars0) / (time.perf_counter() - start)
     window.toggle_training()  # pause
-    pump(app, 0.5)
+    pump(app, 0.3)
     return speed
 
 
@@ -112,22 +115,29 @@ def make_window(args):
 
 
 def measure(app, args) -> dict:
+    """Smoothness over one continuous span of training; then speed in short alternating
+    turns (app, headless), so machine drift hits both alike."""
     window = make_window(args)
+    speeds = {"app": [], "headless": []}
+    probe, turns_probe = LatencyProbe(), LatencyProbe()
     try:
         pump(app, 1.0)
-        probe = LatencyProbe()
-        before = headless_speed(window, args.seconds / 2)
-        inside = app_speed(app, window, args.seconds, probe)
-        after = headless_speed(window, args.seconds / 2)
+        app_turn(app, window, args.seconds, probe)
+        headless = Headless(window)
+        for r in range(args.rounds):
+            turn = args.seconds / args.rounds
+            speeds["app"].append(app_turn(app, window, turn, turns_probe))
+            speeds["headless"].append(headless.turn(turn))
     finally:
         window.session.dirty = False
         window.close()
-    headless = statistics.mean([before, after])
-    result = {"text": window.session.trainer.corpus.name, "threads": args.threads,
-              "platform": app.platformName(), "seconds": args.seconds,
-              "app_chars_per_s": inside, "headless_chars_per_s": headless,
-              "ratio": inside / headless, "latency": probe.summary()}
-    return result
+    inside, plain = statistics.median(speeds["app"]), statistics.median(speeds["headless"])
+    return {"text": window.session.trainer.corpus.name if window.session.trainer else args.text,
+            "threads": args.threads, "platform": app.platformName(), "seconds": args.seconds,
+            "rounds": args.rounds, "app_chars_per_s": inside, "headless_chars_per_s": plain,
+            "ratio": inside / plain, "latency": probe.summary(),
+            "latency_in_short_turns": turns_probe.summary(),
+            "per_round_ratio": [round(a / h, 3) for a, h in zip(speeds["app"], speeds["headless"])]}
 
 
 def soak(app, args) -> dict:
@@ -150,7 +160,8 @@ def soak(app, args) -> dict:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--text", default=str(SHAKESPEARE) if SHAKESPEARE.is_file() else "builtin:python")
-    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--seconds", type=float, default=30, help="training time in the app (and headless)")
+    p.add_argument("--rounds", type=int, default=6, help="alternating turns of each")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")

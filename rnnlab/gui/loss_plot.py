@@ -62,7 +62,7 @@ class LossPlotPanel(QtWidgets.QWidget):
     # --- construction ---------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        self.x_combo = _combo("lossXAxisCombo", ["steps", "characters seen"], "Horizontal axis")
+        self.x_combo = _combo("lossXAxisCombo", ["steps", "chars"], "Horizontal axis: training steps or characters seen")
         self.units_combo = _combo("lossUnitsCombo", ["nats/char", "bits/char"],
                                   "Loss units: bits = nats / ln 2")
         self.log_check = _check("lossLogCheck", "log y", False, "Logarithmic loss axis")
@@ -78,7 +78,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._toolbar = row = QtWidgets.QHBoxLayout()
         row.setSpacing(6)
         for widget in (self.x_combo, self.units_combo, self.log_check,
-                       QtWidgets.QLabel("smoothing"), self.smoothing_spin, self.raw_check):
+                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.export_button)

@@ -18,7 +18,9 @@ from rnnlab.core.probe import probe
 from rnnlab.core.trainer import Trainer
 
 METRICS_INTERVAL = 0.05  # s: at most 20 metric batches a second
-PROBE_INTERVAL = 0.25  # s: at most 4 heatmap snapshots a second
+PROBE_INTERVAL = 0.25  # s: at most 4 heatmap snapshots a second...
+PROBE_SHARE = 0.08  # ...and at most this share of the training time (a probe of a 2x128
+#                     LSTM over 120 chars costs ~40 ms on a laptop core: then ~2 a second)
 IDLE_POLL = 0.05  # s: how often a paused loop looks at its flags
 
 
@@ -44,6 +46,7 @@ class TrainingWorker(QObject):
         self._probe_dirty = True
         self._pending: list[StepEvent] = []
         self._last_flush = self._last_probe = 0.0
+        self._probe_interval = PROBE_INTERVAL
 
     # ----- called from the GUI thread -----
     def pause(self) -> None:
@@ -134,7 +137,7 @@ class TrainingWorker(QObject):
         now = time.monotonic()
         if force or now - self._last_flush >= METRICS_INTERVAL:
             self._flush()
-        if force or now - self._last_probe >= PROBE_INTERVAL:
+        if force or now - self._last_probe >= self._probe_interval:
             self._probe()
 
     def _flush(self) -> None:
@@ -151,13 +154,16 @@ class TrainingWorker(QObject):
         })
 
     def _probe(self) -> None:
-        self._last_probe = time.monotonic()
+        started = time.monotonic()
+        self._last_probe = started
         self._probe_dirty = False
         text = self._probe_text
         vocab = self.trainer.corpus.vocab
         if not text or (vocab.unknown_id is None and vocab.missing(text)):
             return
         self.probed.emit(probe(self.trainer.model, vocab, text))
+        cost = time.monotonic() - started
+        self._probe_interval = max(PROBE_INTERVAL, cost / PROBE_SHARE)
 
 
 def start_training_thread(worker: TrainingWorker) -> QThread:
