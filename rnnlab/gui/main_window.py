@@ -4,6 +4,7 @@ TrainingSession runs the engine in a worker thread; the sampler has a thread of 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -28,6 +29,7 @@ from rnnlab.gui.status import MessageBar, TrainingStatus
 from rnnlab.gui.training_panel import TrainingPanel
 from rnnlab.gui.training_session import TrainingSession
 
+STATUS_INTERVAL = 0.25  # s: the status bar's numbers change 4 times a second, not 20
 ABOUT = ("<b>rnnlab</b> — a playground for character-level recurrent networks.<br>"
          "Pick a text, a cell and a size, press Start, and watch the network learn.")
 
@@ -47,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)
         self.session = TrainingSession(self)
+        self._status_shown = 0.0
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -262,16 +265,22 @@ class MainWindow(QMainWindow):
         self.data_panel.setEnabled(not locked)
         self.data_panel.setToolTip("Reset the model to train on another text" if locked else "")
         self.sampling.set_model_available(state != "idle")
+        trainer = self.session.trainer
+        if trainer is not None and state != "running":  # show the exact final counters
+            self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
         self._update_title()
 
     def _on_session_metrics(self, batch: dict) -> None:
         self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
-        trainer = self.session.trainer
         last = batch["last"]
-        self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
-        self.status.show_budget(*self.session.budget_progress())
         self.sampling.on_step(last.step)
-        self._update_title()
+        now = time.monotonic()
+        if now - self._status_shown >= STATUS_INTERVAL or self.session.state != "running":
+            self._status_shown = now
+            trainer = self.session.trainer
+            self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
+            self.status.show_budget(*self.session.budget_progress())
+            self._update_title()
 
     def _on_session_evaluated(self, event) -> None:
         self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)
@@ -284,7 +293,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = os.path.basename(self.session.path) if self.session.path else "untitled"
         star = "*" if self.session.dirty else ""
-        self.setWindowTitle(f"{name}{star} — rnnlab" if self.session.trainer else "rnnlab")
+        title = f"{name}{star} — rnnlab" if self.session.trainer else "rnnlab"
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
 
     # ----- window events -----
     def dragEnterEvent(self, event) -> None:

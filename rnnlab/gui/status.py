@@ -10,6 +10,12 @@ from rnnlab.cli.progress import format_duration
 from rnnlab.core.events import StepEvent
 
 
+# Each label is as wide as its widest likely text, so a changing number never re-lays out
+# (and so repaints) the whole window.
+WIDEST = {"stepLabel": "step 10,000,000", "epochLabel": "epoch 999.99", "lossLabel": "loss 0.000",
+          "valLabel": "val 0.000", "speedLabel": "999,999 chars/s", "elapsedLabel": "00:00:00"}
+
+
 class TrainingStatus:
     """Labels in a QStatusBar, updated from step and eval events."""
 
@@ -20,6 +26,8 @@ class TrainingStatus:
                            ("speedLabel", "0 chars/s"), ("elapsedLabel", "0:00:00")):
             label = QLabel(text, objectName=name)
             label.setContentsMargins(6, 0, 6, 0)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(WIDEST[name]) + 12)
             bar.addPermanentWidget(label)
             self.labels[name] = label
         self.progress = QProgressBar(objectName="budgetProgress")
