@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
 from rnnlab.core.device import available_devices
 from rnnlab.core.model import ModelConfig, count_parameters
 from rnnlab.core.presets import DEFAULT_PRESET, PRESETS, Preset
+from rnnlab.gui.widgets import spin_box
 
 DEFAULT_VOCAB = 100  # assumed vocabulary size before a text is loaded
 LOCK_REASON = "Reset the model to change its shape"
@@ -98,11 +99,7 @@ class ModelPanel(QWidget):
         return widget
 
     def _spin(self, name: str, low: int, high: int, suffix: str = "", special: str = "") -> QSpinBox:
-        spin = self._named(QSpinBox(), name)
-        spin.setRange(low, high)
-        spin.setSuffix(suffix)
-        spin.setSpecialValueText(special)  # shown at the minimum instead of the number
-        return spin
+        return self._named(spin_box(name, low, high, suffix=suffix, special=special), name)
 
     def _dropout_spin(self) -> QDoubleSpinBox:
         spin = self._named(QDoubleSpinBox(), "dropoutSpin")

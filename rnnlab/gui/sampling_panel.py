@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QSpinBox, QWidget)
 
 from rnnlab.core.sampler import SamplerError, SampleSettings
+from rnnlab.gui.widgets import spin_box
 
 ERROR_STYLE = "color: #c62828;"
 NO_MODEL = "Train or open a model first"
@@ -81,12 +82,7 @@ class SamplingPanel(QWidget):
 
     def _spin(self, name: str, low: int, high: int, value: int, special: str = "",
               suffix: str = "") -> QSpinBox:
-        spin = self._named(QSpinBox(), name)
-        spin.setRange(low, high)
-        spin.setValue(value)
-        spin.setSpecialValueText(special)
-        spin.setSuffix(suffix)
-        return spin
+        return self._named(spin_box(name, low, high, value, special=special, suffix=suffix), name)
 
     def _temperature_row(self) -> QHBoxLayout:
         self.temperatureSlider = self._named(QSlider(Qt.Orientation.Horizontal), "temperatureSlider")

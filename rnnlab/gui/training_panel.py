@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QPushButton, QSpinBox, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QPushButton,
+                               QStyle, QVBoxLayout, QWidget)
 
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.optim import OPTIMIZERS
 from rnnlab.core.presets import Preset
+from rnnlab.gui.widgets import spin_box
 
 # The window measures validation loss often, on a slice, so the curve shows up early and a
 # pass costs a fraction of a second; `rnnlab train` measures the whole held-out text.
@@ -63,33 +64,22 @@ class TrainingPanel(QWidget):
             row.addWidget(button)
         return row
 
-    def _spin(self, name, lo, hi, value, tip, double=False, decimals=0, step=1) -> QSpinBox:
-        spin = QDoubleSpinBox() if double else QSpinBox()
-        if double:
-            spin.setDecimals(decimals)
-        spin.setObjectName(name)
-        spin.setRange(lo, hi)
-        spin.setSingleStep(step)
-        spin.setValue(value)
-        spin.setToolTip(tip)
-        return spin
-
     def _build_form(self) -> QFormLayout:
         form = QFormLayout()
-        self.lr_spin = self._spin("lrSpin", 1e-5, 1.0, 2e-3, "Learning rate: how big each step is. "
-                                  "Changeable while training.", double=True, decimals=5, step=5e-4)
+        self.lr_spin = spin_box("lrSpin", 1e-5, 1.0, 2e-3, tip="Learning rate: how big each step is. "
+                                "Changeable while training.", decimals=5, step=5e-4)
         self.lr_spin.valueChanged.connect(self.lr_changed.emit)
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         for name in OPTIMIZERS:
             self.optimizer_combo.addItem({"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
                                           "sgd": "SGD + momentum"}[name], name)
-        self.batch_spin = self._spin("batchSpin", 1, 1024, 32, "Parallel streams of text per step")
-        self.seq_spin = self._spin("seqSpin", 1, 2048, 64, "Characters per step and stream: how far "
+        self.batch_spin = spin_box("batchSpin", 1, 1024, 32, tip="Parallel streams of text per step")
+        self.seq_spin = spin_box("seqSpin", 1, 2048, 64, tip="Characters per step and stream: how far "
                                    "back gradients flow (truncated BPTT)")
-        self.clip_spin = self._spin("clipSpin", 0, 1000, 5, "Gradient clipping: largest allowed "
-                                    "gradient norm (0 = off)", double=True, decimals=1, step=0.5)
-        self.threads_spin = self._spin("threadsSpin", 1, os.cpu_count() or 1, default_threads(),
-                                       "CPU threads for training")
+        self.clip_spin = spin_box("clipSpin", 0, 1000, 5, tip="Gradient clipping: largest allowed "
+                                    "gradient norm (0 = off)", decimals=1, step=0.5)
+        self.threads_spin = spin_box("threadsSpin", 1, os.cpu_count() or 1, default_threads(),
+                                     tip="CPU threads for training")
         form.addRow("Learning rate", self.lr_spin)
         form.addRow("Optimizer", self.optimizer_combo)
         form.addRow("Batch", self.batch_spin)
@@ -110,7 +100,7 @@ class TrainingPanel(QWidget):
         self.budget_combo = QComboBox(objectName="budgetCombo")
         for key, label in BUDGETS:
             self.budget_combo.addItem(label, key)
-        self.budget_spin = self._spin("budgetSpin", 1, 10_000_000, 1000, "How many steps or seconds")
+        self.budget_spin = spin_box("budgetSpin", 1, 10_000_000, 1000, tip="How many steps or seconds")
         self.budget_spin.setEnabled(False)
         self.budget_combo.currentIndexChanged.connect(
             lambda: self.budget_spin.setEnabled(self.budget_combo.currentData() != "none"))
