@@ -251,7 +251,8 @@ class MainWindow(QMainWindow):
         self.heatmap.set_default_text(corpus.val_snippet(120))
         if self.session.trainer is None:
             self.session.set_probe_text(self.heatmap.probe_text())
-        settings.set_value("last_source", str(corpus.source))
+        if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
+            settings.set_value("last_source", str(corpus.source))
 
     def _on_model_preset_applied(self, preset) -> None:
         self.training_panel.apply_preset(preset)

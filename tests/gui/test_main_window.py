@@ -201,3 +201,12 @@ def test_engine_warnings_show_in_the_window(window, qtbot):
     assert "paused" in window.message_bar.text()
     qtbot.waitUntil(lambda: window.session.state == "paused", timeout=5000)
     assert child(window, QPushButton, "trainButton").text() == "Resume"
+
+
+def test_the_last_text_is_reopened_next_time(window, qtbot):
+    assert window.data_panel.load_source("builtin:counting,length=5000")
+    window.data_panel.use_text("pasted words " * 50)  # pasted text is not remembered
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.data_panel.corpus().name == "builtin:counting,length=5000"
+    again.close()
