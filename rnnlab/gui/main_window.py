@@ -58,9 +58,20 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_settings()
         self.training_panel.set_state("idle")
+        self._open_first_text(text)
+
+    def _open_first_text(self, text: str | None) -> None:
+        """The text asked for (or the last one); if it cannot be opened, say so and fall
+        back to the built-in default, so that Start works at once."""
+        failures = []
+        self.data_panel.corpus_failed.connect(failures.append)
         self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
-        if self.data_panel.corpus() is None and text is None:
-            self.data_panel.load_source(DEFAULT_CORPUS)  # the remembered text is gone
+        if self.data_panel.corpus() is None:
+            self.data_panel.load_source(DEFAULT_CORPUS)
+            if text and failures:
+                self.message_bar.show_message(
+                    f"{failures[0]} Opened the built-in {DEFAULT_CORPUS} text instead.", "error")
+        self.data_panel.corpus_failed.disconnect(failures.append)
 
     # ----- building -----
     def _build_panels(self) -> None:

@@ -210,3 +210,11 @@ def test_the_last_text_is_reopened_next_time(window, qtbot):
     qtbot.addWidget(again)
     assert again.data_panel.corpus().name == "builtin:counting,length=5000"
     again.close()
+
+
+def test_a_bad_file_on_the_command_line_falls_back_to_the_default(qtbot, tmp_path):
+    win = MainWindow(str(tmp_path / "missing.txt"))
+    qtbot.addWidget(win)
+    assert win.data_panel.corpus().name == "builtin:python"
+    assert "missing.txt" in win.message_bar.label.text()
+    win.close()
