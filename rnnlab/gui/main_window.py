@@ -137,12 +137,11 @@ class MainWindow(QMainWindow):
 
     # ----- training actions -----
     def toggle_training(self) -> None:
-        state = self.session.state
-        if state == "running":
+        if self.session.is_running():  # the flag itself: the state signal may still be on its way
             self.session.pause()
             return
         try:
-            if state in ("idle", "ready"):
+            if self.session.worker is None:
                 self._ensure_trainer()
                 self.session.start(self.training_panel.budget(),
                                    self.training_panel.threads_spin.value())
@@ -152,7 +151,7 @@ class MainWindow(QMainWindow):
             self.message_bar.show_message(str(exc), "error")
 
     def step_once(self) -> None:
-        if self.session.state == "running":
+        if self.session.is_running():
             return
         try:
             self._ensure_trainer()

@@ -89,6 +89,10 @@ class TrainingSession(QObject):
             set_threads(threads)
         self._launch(budget or {})
 
+    def is_running(self) -> bool:
+        """Training now (not paused), by the trainer's own flag, which pause() sets at once."""
+        return self.worker is not None and not self.trainer.paused
+
     def pause(self) -> None:
         if self.worker is not None:
             self.worker.pause()

@@ -218,3 +218,14 @@ def test_a_bad_file_on_the_command_line_falls_back_to_the_default(qtbot, tmp_pat
     assert win.data_panel.corpus().name == "builtin:python"
     assert "missing.txt" in win.message_bar.label.text()
     win.close()
+
+
+def test_space_pressed_twice_quickly_pauses_then_resumes(window, qtbot):
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 2, timeout=10000)
+    window.toggle_training()  # pause...
+    window.toggle_training()  # ...and resume, before the window has heard it paused
+    steps = window.session.trainer.step_count
+    qtbot.waitUntil(lambda: window.session.trainer.step_count > steps + 3, timeout=10000)
+    assert window.session.state == "running"
+    window.stop_training()
