@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import math
 
 from rnnlab.core.checkpoint import read_metadata
+from rnnlab.core.events import LN2
 from rnnlab.core.model import ModelConfig, count_parameters
 
 
@@ -51,6 +51,6 @@ def run(args) -> int:
     for label, key in (("train loss", "last_train_loss"), ("val loss", "last_val_loss"),
                        ("best val", "best_val_loss")):
         if info[key] is not None:
-            print(f"{label + ':':<12}{info[key]:.4f} nats/char ({info[key] / math.log(2):.3f} bits/char)")
+            print(f"{label + ':':<12}{info[key]:.4f} nats/char ({info[key] / LN2:.3f} bits/char)")
     print(f"saved:      {info['saved_at']} by rnnlab {info['rnnlab_version']}")
     return 0

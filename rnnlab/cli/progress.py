@@ -6,12 +6,7 @@ import json
 import sys
 import time
 
-from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent, format_duration
 
 
 class Budget:

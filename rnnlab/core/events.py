@@ -50,3 +50,9 @@ class WarningEvent:
 
 
 Event = StepEvent | EvalEvent | WarningEvent
+
+
+def format_duration(seconds: float) -> str:
+    """Elapsed or remaining time as H:MM:SS, for progress lines and the status bar."""
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout
 from rnnlab.core.builtin_corpora import BuiltinInfo, is_builtin_spec, list_builtins
 from rnnlab.core.corpus import Corpus, CorpusError, corpus_from_text, load_corpus
 from rnnlab.gui import settings
+from rnnlab.gui.symbols import show_char
 
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #a15c00;"
@@ -26,7 +27,6 @@ _ORDER = ("python", "hello", "brackets", "copy", "counting")  # python first: th
 _SHORT = {"python": "Python source", "hello": '"hello world" toy',
           "brackets": "nested brackets", "copy": "copy a string", "counting": "counting up"}
 _ENCODING_NAMES = {"builtin": "built-in (generated)", "text": "typed or pasted"}
-_SHOWN = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 _INFO_ROWS = (  # label, objectName, tooltip
     ("Text:", "corpusNameLabel", "The text now loaded"),
     ("Characters:", "charsLabel", "How many characters the text has"),
@@ -46,13 +46,6 @@ def size_text(n: int) -> str:
 
 def builtin_label(info: BuiltinInfo) -> str:
     return f"{info.name} — {_SHORT.get(info.name, info.description)} ({size_text(info.default_length)})"
-
-
-def show_char(c: str) -> str:
-    """A character as it can be seen in a label: newline ⏎, space ␣, controls as U+XXXX."""
-    if c in _SHOWN:
-        return _SHOWN[c]
-    return f"U+{ord(c):04X}" if len(c) == 1 and not c.isprintable() else c
 
 
 def _gui_message(message: str) -> str:

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import colors
+from .symbols import char_symbol  # noqa: F401 - also imported from here
 
 _MIN_CHAR_PX = 11  # horizontal room one character label needs
 _MIN_UNIT_PX = 16  # vertical room one unit number needs
@@ -26,11 +27,6 @@ def nice_step(minimum: float) -> int:
     while step < minimum:
         step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50 ...
     return step
-
-
-def char_symbol(ch: str, space: str = "␣") -> str:
-    """A visible stand-in for characters that would be blank: ⏎ newline, ⇥ tab, ␣ space."""
-    return {"\n": "⏎", "\t": "⇥", " ": space, "\r": "␍"}.get(ch, ch)
 
 
 class _HeatImage(pg.ImageItem):

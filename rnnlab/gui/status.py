@@ -6,8 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from rnnlab.cli.progress import format_duration
-from rnnlab.core.events import StepEvent
+from rnnlab.core.events import StepEvent, format_duration
 
 
 # Each label is as wide as its widest likely text, so a changing number never re-lays out
