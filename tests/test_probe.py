@@ -1,4 +1,5 @@
-"""Probe: the unrolled cell equations match torch's nn.RNN/LSTM/GRU; gradient through time."""
+"""Probe: its numbers match torch's nn.RNN/LSTM/GRU and the cell equations unrolled step by
+step; gradient through time."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 import torch
 
 from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import ProbeError, gradient_through_time, probe, probe_ids
+from rnnlab.core.probe import ProbeError, gradient_through_time, probe, probe_ids, unroll
 from rnnlab.core.vocab import REPLACEMENT, Vocabulary
 
 ATOL = 1e-5
@@ -66,6 +67,25 @@ def test_unrolled_equations_match_torch(cell, layers, embedding, with_hidden):
         final if cell == "lstm" else [final],
     ):
         np.testing.assert_allclose(mine.numpy(), theirs.numpy(), atol=ATOL)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_bulk_probe_equals_the_equations_step_by_step(cell):
+    """probe_ids works in bulk for speed; the cell equations one step at a time (what a
+    student reads) must give the same h, c and gates."""
+    model = make_model(cell, layers=2, embedding=4)
+    ids = torch.randint(0, len(CHARS), (23,))
+    hidden = random_hidden(model)
+    result = probe_ids(model, ids, hidden)
+    with torch.no_grad():
+        runs = unroll(model, ids, hidden)
+    for trace, run in zip(result.layers, runs, strict=True):
+        np.testing.assert_allclose(trace.h, torch.stack(run.hs).numpy(), atol=ATOL)
+        if cell == "lstm":
+            np.testing.assert_allclose(trace.c, torch.stack(run.cs).numpy(), atol=ATOL)
+        assert sorted(trace.gates) == sorted(run.gates)
+        for name, values in run.gates.items():
+            np.testing.assert_allclose(trace.gates[name], torch.stack(values).numpy(), atol=ATOL)
 
 
 def test_lstm_gates_are_consistent():

@@ -3,8 +3,9 @@
 torch's fused nn.RNN / nn.LSTM / nn.GRU only hand back the top layer's outputs and the
 final state. To see everything, this module re-computes the network by UNROLLING THE
 CELL EQUATIONS step by step with the model's own weights (`model.rnn.weight_ih_l{k}`,
-`weight_hh_l{k}`, `bias_ih_l{k}`, `bias_hh_l{k}`). The tests check that the numbers
-match torch's to 1e-5.
+`weight_hh_l{k}`, `bias_ih_l{k}`, `bias_hh_l{k}`). `probe_ids` gets the same numbers in
+bulk, fast enough to run several times a second during training. The tests check that
+both match torch's to 1e-5.
 
     x_t (one-hot or embedding) -> layer 0 -> h^0_t -> layer 1 -> h^1_t ... -> decoder -> probs
 
@@ -169,25 +170,68 @@ def _initial_hidden(model: CharRNN, hidden: Hidden | None) -> Hidden:
 
 
 def probe_ids(model: CharRNN, ids: torch.Tensor | np.ndarray, hidden: Hidden | None = None) -> ProbeResult:
-    """Everything inside the model while it reads ids (T,), starting from `hidden` (or zeros)."""
+    """Everything inside the model while it reads ids (T,), starting from `hidden` (or zeros).
+
+    The same numbers as `unroll`, computed in bulk (the app probes several times a second
+    while training, on the training thread): each layer's h_t come from torch's fused
+    single-layer kernel with that layer's weights; with every h_{t-1} known, the gates are
+    a few whole-matrix operations; only the LSTM's cell state needs a loop (one op a step).
+    """
     ids = _as_ids(model, ids)
     if ids.numel() == 0:
         raise ProbeError("nothing to probe: the text is empty")
+    cell, layers = model.config.cell, model.config.layers
     with _eval_mode(model), torch.no_grad():
-        runs = unroll(model, ids, hidden)
-        logits = model.decoder(torch.stack(runs[-1].hs))  # (T, V)
-        final = [torch.stack([run.hs[-1] for run in runs]).unsqueeze(1)]  # (L, 1, H)
-        if model.config.cell == "lstm":
-            final.append(torch.stack([run.cs[-1] for run in runs]).unsqueeze(1))
+        states = [s.reshape(layers, -1).to(model.decoder.weight) for s in hidden_tensors(_initial_hidden(model, hidden))]
+        xs = model.encode_input(ids.view(1, -1))[0]  # (T, I)
+        traces = []
+        for k in range(layers):
+            c0 = states[1][k] if cell == "lstm" else None
+            traces.append(_layer_in_bulk(cell, xs, states[0][k], c0, layer_weights(model, k)))
+            xs = traces[-1][0]  # (T, H): the next layer's input
+        logits = model.decoder(xs)  # (T, V)
+        final = [torch.stack([h[-1] for h, _, _ in traces]).unsqueeze(1)]  # (L, 1, H)
+        if cell == "lstm":
+            final.append(torch.stack([c[-1] for _, c, _ in traces]).unsqueeze(1))
     return ProbeResult(
         text=None,
-        cell=model.config.cell,
-        layers=[_trace(run) for run in runs],
+        cell=cell,
+        layers=[LayerTrace(h=_numpy(h), c=None if c is None else _numpy(c),
+                           gates={name: _numpy(g) for name, g in gates.items()}) for h, c, gates in traces],
         probs=_numpy(torch.softmax(logits, dim=-1)),
         logits=_numpy(logits),
         ids=ids.cpu().numpy(),
-        final_hidden=hidden_from_tensors(model.config.cell, final),
+        final_hidden=hidden_from_tensors(cell, final),
     )
+
+
+_FUSED = {"rnn": torch.rnn_tanh, "lstm": torch.lstm, "gru": torch.gru}  # what nn.RNN/LSTM/GRU call
+
+
+def _layer_in_bulk(cell: str, xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor | None,
+                   w: CellWeights) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
+    """One layer over xs (T, I): h (T, H), the LSTM's c (T, H) or None, gates name -> (T, H)."""
+    params = [p for p in w if p is not None]
+    hx = (h0.view(1, 1, -1), c0.view(1, 1, -1)) if cell == "lstm" else h0.view(1, 1, -1)
+    # args: input, hx, weights, has_biases, num_layers, dropout, train, bidirectional, batch_first
+    hs = _FUSED[cell](xs.unsqueeze(1), hx, params, w.b_ih is not None, 1, 0.0, False, False, False)[0][:, 0]
+    if cell == "rnn":
+        return hs, None, {}
+    h_prev = torch.cat([h0.unsqueeze(0), hs[:-1]])
+    from_x, from_h = F.linear(xs, w.w_ih, w.b_ih), F.linear(h_prev, w.w_hh, w.b_hh)
+    if cell == "gru":
+        x_r, x_z, x_n = from_x.chunk(3, -1)
+        h_r, h_z, h_n = from_h.chunk(3, -1)
+        r = torch.sigmoid(x_r + h_r)
+        return hs, None, {"r": r, "z": torch.sigmoid(x_z + h_z), "n": torch.tanh(x_n + r * h_n)}
+    pre_i, pre_f, pre_g, pre_o = (from_x + from_h).chunk(4, -1)
+    i, f, g, o = torch.sigmoid(pre_i), torch.sigmoid(pre_f), torch.tanh(pre_g), torch.sigmoid(pre_o)
+    written = i * g
+    cs = torch.empty_like(hs)
+    c = c0
+    for w_t, f_t, c_t in zip(written.unbind(), f.unbind(), cs.unbind()):  # c_t = f_t c_{t-1} + i_t g_t
+        c = torch.addcmul(w_t, f_t, c, out=c_t)
+    return hs, cs, {"i": i, "f": f, "g": g, "o": o}
 
 
 def probe(model: CharRNN, vocab: Vocabulary, text: str, hidden: Hidden | None = None) -> ProbeResult:
@@ -249,14 +293,6 @@ class _eval_mode:
 
     def __exit__(self, *exc):
         self.model.train(self.was_training)
-
-
-def _trace(run: _LayerRun) -> LayerTrace:
-    return LayerTrace(
-        h=_numpy(torch.stack(run.hs)),  # (T, H)
-        c=None if run.cs is None else _numpy(torch.stack(run.cs)),
-        gates={name: _numpy(torch.stack(values)) for name, values in run.gates.items()},
-    )
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

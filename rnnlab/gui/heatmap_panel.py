@@ -11,8 +11,6 @@ x = t, y = unit, so a (T, H) trace is shown as is, without a transpose.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
@@ -20,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import colors
 from .heatmap_view import HeatmapView, char_symbol
+from .plot_range import nice_ceil
 
 MAX_CHARS = 120  # longest window shown; longer texts are cut
 TEXT_DEBOUNCE_MS = 300  # wait for the user to stop typing before asking for a new probe
@@ -47,14 +46,6 @@ QUANTITIES = {
 }
 CELL_QUANTITIES = {"rnn": ("h",), "lstm": ("h", "c", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
 SOURCES = ("validation snippet", "my text")
-
-
-def nice_ceil(value: float) -> float:
-    """The smallest of 1, 2, 3, 5 x 10^k that is >= value (1 for value <= 0 or not finite)."""
-    if not math.isfinite(value) or value <= 0:
-        return 1.0
-    base = 10.0 ** math.floor(math.log10(value))
-    return next(f * base for f in (1, 2, 3, 5, 10) if f * base >= value * (1 - 1e-12))
 
 
 class HeatmapPanel(QtWidgets.QWidget):

@@ -4,7 +4,9 @@ A pure view: the main window feeds it numpy arrays (`append_steps`, `add_eval`) 
 history from a checkpoint (`set_history`). All points are kept in growing numpy buffers
 (capacity doubles, so appending is amortised O(new points)); the smoothed curve is an
 exponential moving average computed only for the new points. The curves are redrawn from
-a 10 Hz timer, and only when something changed.
+a 5 Hz timer, and only when something changed. The view follows the data with rounded
+ranges that change rarely (plot_range.py) instead of pyqtgraph's refit on every update;
+zooming or panning by hand stops the following, the plot's "A" button restores it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from . import colors
 from .loss_series import LossSeries
+from .plot_range import follow_x, follow_y
 from rnnlab.core.events import LN2
 
 CSV_HEADER = "step,chars,train_loss,smoothed_loss,val_loss"
@@ -47,6 +50,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._evals: list[tuple[int, int, float]] = []  # (step, chars, val loss)
         self._dirty = False
         self._resmooth_pending = False
+        self._follow = True  # the view follows the data until the user zooms or pans
         self._build_toolbar()
         self._build_plot()
         layout = QtWidgets.QVBoxLayout(self)
@@ -112,6 +116,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+        item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
 
     # --- data in ----------------------------------------------------------------------
 
@@ -136,6 +141,7 @@ class LossPlotPanel(QtWidgets.QWidget):
     def clear(self) -> None:
         self._series.clear()
         self._evals = []
+        self._follow = True
         self._mark_dirty()
 
     def point_count(self) -> int:
@@ -205,6 +211,32 @@ class LossPlotPanel(QtWidgets.QWidget):
         ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
         ev = ev.reshape(-1, 2)
         _set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
+        self._follow_data(x, ev, scale, log)
+
+    def _follow_data(self, x: np.ndarray, ev: np.ndarray, scale: float, log: bool) -> None:
+        view = self.plot.getPlotItem().getViewBox()
+        if any(view.state["autoRange"]):  # pyqtgraph's own auto-range (start, "A" button)
+            view.disableAutoRange()
+            self._follow = True
+        if not self._follow:
+            return
+        s = self._series
+        lo, hi = s.loss_bounds if self.raw_check.isChecked() else s.smooth_bounds
+        xs = [float(x[0]), float(x[-1])] if len(x) else []
+        ys = [lo, hi] if lo <= hi else []
+        evals = ev[np.isfinite(ev[:, 1])]
+        xs += [float(evals[:, 0].min()), float(evals[:, 0].max())] if len(evals) else []
+        ys += [float(evals[:, 1].min()), float(evals[:, 1].max())] if len(evals) else []
+        ys = [y * scale for y in ys]
+        if log:
+            ys = [math.log10(y) for y in ys if y > 0]
+        if not xs or not ys:
+            return
+        (vx, vy) = view.viewRange()
+        new_x = follow_x((min(xs), max(xs)), tuple(vx))
+        new_y = follow_y((min(ys), max(ys)), tuple(vy))
+        if new_x or new_y:
+            view.setRange(xRange=new_x or vx, yRange=new_y or vy, padding=0.0)
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()
@@ -226,6 +258,9 @@ class LossPlotPanel(QtWidgets.QWidget):
     def _on_smoothing_changed(self, _value: float) -> None:
         self._resmooth_pending = True
         self._mark_dirty()
+
+    def _on_range_changed_by_hand(self, *_args) -> None:
+        self._follow = False
 
     def _on_raw_toggled(self, checked: bool) -> None:
         self.raw_curve.setVisible(checked)

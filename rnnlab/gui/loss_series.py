@@ -62,6 +62,8 @@ class LossSeries:
         self.smooth = np.empty(1024, np.float64)
         self.nonfinite = 0  # non-finite losses held: masking is needed only when > 0
         self.state = (0.0, 0.0)
+        # running (min, max) of the finite values, so the plot's range costs nothing per redraw
+        self.loss_bounds = self.smooth_bounds = (math.inf, -math.inf)
 
     def _reserve(self, extra: int) -> None:
         need = self.n + extra
@@ -82,6 +84,17 @@ class LossSeries:
         self.smooth[a:b], self.state = ema(self.loss[a:b], alpha, self.state)
         self.nonfinite += int(k - np.count_nonzero(np.isfinite(self.loss[a:b])))
         self.n = b
+        self.loss_bounds = _widen(self.loss_bounds, self.loss[a:b])
+        self.smooth_bounds = _widen(self.smooth_bounds, self.smooth[a:b])
 
     def resmooth(self, alpha: float) -> None:
         self.smooth[: self.n], self.state = ema(self.loss[: self.n], alpha, (0.0, 0.0))
+        self.smooth_bounds = _widen((math.inf, -math.inf), self.smooth[: self.n])
+
+
+def _widen(bounds: tuple[float, float], values: np.ndarray) -> tuple[float, float]:
+    """(min, max) over bounds and the finite values."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return bounds
+    return min(bounds[0], float(finite.min())), max(bounds[1], float(finite.max()))

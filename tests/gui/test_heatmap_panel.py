@@ -8,8 +8,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from rnnlab.core.model import CharRNN, ModelConfig
 from rnnlab.core.probe import probe
 from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.heatmap_panel import MAX_CHARS, HeatmapPanel, nice_ceil
+from rnnlab.gui.heatmap_panel import MAX_CHARS, HeatmapPanel
 from rnnlab.gui.heatmap_view import nice_step
+from rnnlab.gui.plot_range import nice_ceil
 
 TEXT = "hello world\nthe cat\tsat"
 
@@ -92,8 +93,7 @@ def test_hidden_levels_fixed_and_cell_levels_symmetric(panel):
     assert tuple(panel.view.bar.levels()) == (low, high)
 
 
-def test_nice_numbers():
-    assert [nice_ceil(v) for v in (0.0, 0.04, 0.5, 1.0, 1.2, 2.5, 4.0, 7.0)] == [1, 0.05, 0.5, 1, 2, 3, 5, 10]
+def test_nice_label_steps():
     assert [nice_step(v) for v in (0.3, 1, 1.5, 3, 7, 11, 30)] == [1, 1, 2, 5, 10, 20, 50]
 
 

@@ -182,3 +182,60 @@ def test_clear_empties_the_plot(panel, qtbot):
     _wait_drawn(qtbot, panel.raw_curve, 0)
     assert len(_drawn(panel.val_curve)[0]) == 0
     assert panel.csv_text() == CSV_HEADER + "\n"
+
+
+def _view(panel):
+    return panel.plot.getPlotItem().getViewBox()
+
+
+def _shows_all(panel, x_lo, x_hi, y_lo, y_hi) -> bool:
+    (vx0, vx1), (vy0, vy1) = _view(panel).viewRange()
+    return vx0 <= x_lo and vx1 >= x_hi and vy0 <= y_lo and vy1 >= y_hi
+
+
+def test_view_follows_the_data_in_rounded_steps(panel, qtbot):
+    steps, losses, chars = _points(400)
+    ranges = set()
+    for a in range(0, 400, 20):  # 20 redraws of a growing, falling curve
+        panel.append_steps(steps[a:a + 20], losses[a:a + 20], chars[a:a + 20])
+        panel._flush()
+        assert _shows_all(panel, 1, a + 20, losses[: a + 20].min(), losses[0])
+        ranges.add(tuple(map(tuple, _view(panel).viewRange())))
+    assert not any(_view(panel).state["autoRange"])  # pyqtgraph's per-update refit is off
+    assert len(ranges) <= 8  # the axes were re-laid-out a few times, not at every redraw
+
+
+def test_zooming_by_hand_stops_following_and_A_restores_it(panel, qtbot):
+    steps, losses, chars = _points(400)
+    panel.append_steps(steps[:100], losses[:100], chars[:100])
+    panel._flush()
+    view = _view(panel)
+    view.setRange(xRange=(10, 30), yRange=(2, 3), padding=0)  # what a mouse drag does...
+    view.sigRangeChangedManually.emit(view.state["mouseEnabled"])  # ...and then says so
+    panel.append_steps(steps[100:], losses[100:], chars[100:])
+    panel._flush()
+    (x0, x1), _ = view.viewRange()
+    assert (x0, x1) == pytest.approx((10, 30))  # the user's zoom is kept
+    view.enableAutoRange()  # the plot's "A" button
+    panel._flush()
+    assert _shows_all(panel, 1, 400, losses.min(), losses.max())
+    assert not any(view.state["autoRange"])
+    view.setRange(xRange=(10, 30), padding=0)
+    view.sigRangeChangedManually.emit(view.state["mouseEnabled"])
+    panel.clear()  # after a reset the new run is followed again
+    panel.append_steps(steps[:50], losses[:50], chars[:50])
+    panel._flush()
+    assert _shows_all(panel, 1, 50, losses[:50].min(), losses[0])
+
+
+def test_view_follows_bits_and_log_axes(panel, qtbot):
+    steps, losses, chars = _points(100)
+    panel.append_steps(steps, losses, chars)
+    panel.units_combo.setCurrentIndex(1)
+    panel._flush()
+    assert _shows_all(panel, 1, 100, losses.min() / LN2, losses.max() / LN2)
+    panel.log_check.setChecked(True)
+    panel._flush()
+    assert _shows_all(panel, 1, 100, math.log10(losses.min() / LN2), math.log10(losses.max() / LN2))
+    (_, _), (y0, y1) = _view(panel).viewRange()
+    assert y1 < 2  # log10 coordinates, not the raw values
