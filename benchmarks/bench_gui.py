@@ -7,7 +7,9 @@
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
 Speed: training characters per second inside the app, against the same Trainer run
-headless (the CLI's loop) in this process, in alternating turns, same threads.
+headless (the CLI's loop) in this process, in short alternating turns, same threads; the
+ratio is the median of the per-turn ratios (this machine's speed drifts by 2x within
+minutes, so only side-by-side turns compare).
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def app_turn(app, window, seconds: float, probe: LatencyProbe) -> float:
     Also records the GUI thread's CPU share: steadier than speeds on a noisy machine."""
     trainer = window.session.trainer
     window.toggle_training()
-    pump(app, 0.5)
+    pump(app, 0.3)
     chars0, start, cpu0 = trainer.chars_seen, time.perf_counter(), time.thread_time()
     probe.start()
     pump(app, seconds)
@@ -139,10 +141,13 @@ def measure(app, args) -> dict:
         window.session.dirty = False
         window.close()
     inside, plain = statistics.median(speeds["app"]), statistics.median(speeds["headless"])
+    ratios = sorted(a / h for a, h in zip(speeds["app"], speeds["headless"]))
     return {"text": window.session.trainer.corpus.name if window.session.trainer else args.text,
             "threads": args.threads, "platform": app.platformName(), "seconds": args.seconds,
             "rounds": args.rounds, "app_chars_per_s": inside, "headless_chars_per_s": plain,
-            "ratio": inside / plain, "latency": probe.summary(),
+            "ratio": statistics.median(ratios), "ratio_iqr": [round(ratios[len(ratios) // 4], 3),
+                                                              round(ratios[3 * len(ratios) // 4], 3)],
+            "latency": probe.summary(),
             "latency_in_short_turns": turns_probe.summary(),
             "gui_thread_cpu_share": round(GUI_CPU[0], 3),
             "per_round_ratio": [round(a / h, 3) for a, h in zip(speeds["app"], speeds["headless"])]}
@@ -169,7 +174,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--text", default=str(SHAKESPEARE) if SHAKESPEARE.is_file() else "builtin:python")
     p.add_argument("--seconds", type=float, default=30, help="training time in the app (and headless)")
-    p.add_argument("--rounds", type=int, default=6, help="alternating turns of each")
+    p.add_argument("--rounds", type=int, default=20,
+                   help="alternating turns of each (short turns pair up better on a machine whose speed drifts)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")

@@ -32,7 +32,7 @@ class TrainingSession(QObject):
         self.worker: TrainingWorker | None = None
         self.thread: QThread | None = None
         self.state = "idle"
-        self.dirty = False  # progress since the last save
+        self._clean_step: int | None = None  # the step count when last saved or opened
         self.path: str | None = None  # where it was last saved or opened from
         self._probe_text = ""
         self._budget: dict = {}
@@ -45,6 +45,7 @@ class TrainingSession(QObject):
         if self.trainer is None:
             self.trainer = Trainer(corpus, model, config)
             self.path = None
+            self.dirty = False
             self.model_replaced.emit(self.trainer)
             self._set_state("ready")
         return self.trainer
@@ -52,7 +53,7 @@ class TrainingSession(QObject):
     def reset(self) -> None:
         self.shutdown()
         self._listening = None
-        self.trainer, self.path, self.dirty = None, None, False
+        self.trainer, self.path = None, None
         self.model_replaced.emit(None)
         self._set_state("idle")
 
@@ -60,7 +61,8 @@ class TrainingSession(QObject):
         trainer = load_trainer(path, corpus)  # raises CheckpointError / CorpusError: the window says
         self.shutdown()
         self._listening = None
-        self.trainer, self.path, self.dirty = trainer, str(path), False
+        self.trainer, self.path = trainer, str(path)
+        self.dirty = False
         self.model_replaced.emit(trainer)
         self._set_state("ready")
         self._probe_now()
@@ -76,6 +78,16 @@ class TrainingSession(QObject):
             saved = save_trainer(path, self.trainer)
         self.path, self.dirty = saved, False
         return saved
+
+    @property
+    def dirty(self) -> bool:
+        """Steps trained since the last save or open (read from the trainer itself: the
+        last metrics of a stopped run may still be on their way)."""
+        return self.trainer is not None and self.trainer.step_count != self._clean_step
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        self._clean_step = None if value or self.trainer is None else self.trainer.step_count
 
     # ----- running -----
     def start(self, budget: dict | None = None, threads: int | None = None) -> None:
@@ -178,7 +190,6 @@ class TrainingSession(QObject):
 
     def _on_worker_metrics(self, batch: dict) -> None:
         if self._current():
-            self.dirty = True
             self.metrics.emit(batch)
 
     def _on_worker_evaluated(self, event) -> None:

@@ -17,10 +17,10 @@ from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent
 from rnnlab.core.probe import probe
 from rnnlab.core.trainer import Trainer
 
-METRICS_INTERVAL = 0.05  # s: at most 20 metric batches a second
+METRICS_INTERVAL = 0.1  # s: at most 10 metric batches a second (each costs the GUI thread, and the GIL)
 PROBE_INTERVAL = 0.25  # s: at most 4 heatmap snapshots a second...
 PROBE_SHARE = 0.08  # ...and at most this share of the training time (a probe of a 2x128
-#                     LSTM over 120 chars costs ~40 ms on a laptop core: then ~2 a second)
+#                     LSTM over 120 chars costs ~5-10 ms on one core, so 4 a second fit)
 IDLE_POLL = 0.05  # s: how often a paused loop looks at its flags
 
 
