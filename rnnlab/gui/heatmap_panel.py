@@ -17,6 +17,7 @@ import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import colors
+from .flow_layout import FlowLayout
 from .heatmap_view import HeatmapView, char_symbol
 from .plot_range import nice_ceil
 
@@ -86,6 +87,7 @@ class HeatmapPanel(QtWidgets.QWidget):
         self.text_edit.setMaxLength(MAX_CHARS)
         self.text_edit.setPlaceholderText(f"type your own text (up to {MAX_CHARS} characters)")
         self.text_edit.setClearButtonEnabled(True)
+        self.text_edit.setMinimumWidth(200)
         self._text_timer = QtCore.QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
         self._text_timer.timeout.connect(self._emit_if_changed)
         self.layer_combo.currentIndexChanged.connect(self._on_layer_changed)
@@ -97,7 +99,7 @@ class HeatmapPanel(QtWidgets.QWidget):
         self.explain_label = QtWidgets.QLabel(objectName="heatmapExplainLabel", wordWrap=True)
         self.explain_label.setStyleSheet("color: #444;")
         self.hover_label = QtWidgets.QLabel(objectName="heatmapHoverLabel")
-        self.hover_label.setMinimumWidth(220)
+        self.hover_label.setMinimumWidth(200)
         self.caption_label = QtWidgets.QLabel(objectName="unitCaptionLabel")
         self.caption_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
         self.unit_view = QtWidgets.QTextEdit(objectName="unitTextView", readOnly=True)
@@ -106,13 +108,13 @@ class HeatmapPanel(QtWidgets.QWidget):
         self.unit_view.setFixedHeight(3 * line + 12)
 
     def _build_layout(self) -> None:
-        controls = QtWidgets.QHBoxLayout()
-        for widget in (self.layer_combo, self.quantity_combo, QtWidgets.QLabel("text:"), self.source_combo):
+        controls = FlowLayout()
+        for widget in (self.layer_combo, self.quantity_combo, QtWidgets.QLabel("text:"), self.source_combo,
+                       self.text_edit):
             controls.addWidget(widget)
-        controls.addWidget(self.text_edit, 1)
-        readout = QtWidgets.QHBoxLayout()
-        readout.addWidget(self.hover_label, 1)
-        readout.addWidget(self.caption_label, 1)
+        readout = FlowLayout()
+        readout.addWidget(self.hover_label)
+        readout.addWidget(self.caption_label)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(3)
@@ -260,6 +262,7 @@ class HeatmapPanel(QtWidgets.QWidget):
         if self._unit is None or data is None:
             self.caption_label.setText("click a row to follow one unit")
             self.unit_view.clear()
+            self.unit_view.hide()  # room for the heatmap until a unit is chosen
             self.unit_html = ""
             return
         label = QUANTITIES[self.quantity_combo.currentData() or "h"][0]
@@ -269,6 +272,7 @@ class HeatmapPanel(QtWidgets.QWidget):
         self.unit_html = colors.activation_html(symbols, data[: len(text), self._unit],
                                                 self.levels(), self._kind() != "gate")
         self.unit_view.setHtml(self.unit_html)
+        self.unit_view.show()
 
     # --- export -------------------------------------------------------------------------------
 

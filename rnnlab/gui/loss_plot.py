@@ -20,6 +20,7 @@ import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from . import colors
+from .flow_layout import FlowLayout
 from .loss_series import LossSeries
 from .plot_range import follow_x, follow_y
 from rnnlab.core.events import LN2
@@ -79,13 +80,10 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.raw_check = _check("lossRawCheck", "raw", True, "Show the loss of every single step")
         self.export_button = QtWidgets.QPushButton("Export…", objectName="lossExportButton")
         self.export_button.setToolTip("Save the plot as PNG or SVG, or the numbers as CSV")
-        self._toolbar = row = QtWidgets.QHBoxLayout()
-        row.setSpacing(6)
+        self._toolbar = row = FlowLayout()
         for widget in (self.x_combo, self.units_combo, self.log_check,
-                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check):
+                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check, self.export_button):
             row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.export_button)
         self.x_combo.currentIndexChanged.connect(self._on_axes_changed)
         self.units_combo.currentIndexChanged.connect(self._on_axes_changed)
         self.log_check.toggled.connect(self._on_log_toggled)

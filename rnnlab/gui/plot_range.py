@@ -12,27 +12,29 @@ from __future__ import annotations
 
 import math
 
-_MANTISSAS = (1.0, 2.0, 2.5, 5.0, 10.0)
+NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
+FINE = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # for the growing axis: less empty room
 
 
-def nice_ceil(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= value (1 for value <= 0 or not finite)."""
+def nice_ceil(value: float, mantissas: tuple[float, ...] = NICE) -> float:
+    """The smallest of m x 10^k (m in mantissas, by default 1, 2, 2.5, 5) that is >= value
+    (1 for value <= 0 or not finite)."""
     if not math.isfinite(value) or value <= 0:
         return 1.0
     base = 10.0 ** math.floor(math.log10(value))
-    return next(m * base for m in _MANTISSAS if m * base >= value * (1 - 1e-12))
+    return next(m * base for m in mantissas if m * base >= value * (1 - 1e-12))
 
 
 def follow_x(data: tuple[float, float], view: tuple[float, float] | None) -> tuple[float, float] | None:
     """A growing axis (steps, characters): the view starts at the data's start and ends
-    with room to grow (25% or more, rounded). Returns the new view, or None to keep it."""
+    with room to grow (20% or more, rounded). Returns the new view, or None to keep it."""
     lo, hi = data
     span = max(hi - lo, 1e-9 * max(1.0, abs(hi)))
     if view is not None:
         v_lo, v_hi = view
-        if v_lo <= lo and v_hi >= hi and v_lo >= lo - 0.05 * span and (v_hi - v_lo) <= 4.0 * span:
+        if v_lo <= lo and v_hi >= hi and v_lo >= lo - 0.05 * span and (v_hi - v_lo) <= 3.0 * span:
             return None
-    return lo, lo + nice_ceil(span * 1.25)
+    return lo, lo + nice_ceil(span * 1.2, FINE)
 
 
 def follow_y(data: tuple[float, float], view: tuple[float, float] | None) -> tuple[float, float] | None:

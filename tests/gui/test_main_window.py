@@ -229,3 +229,16 @@ def test_space_pressed_twice_quickly_pauses_then_resumes(window, qtbot):
     qtbot.waitUntil(lambda: window.session.trainer.step_count > steps + 3, timeout=10000)
     assert window.session.state == "running"
     window.stop_training()
+
+
+def test_window_fits_a_1024x768_projector(window, qtbot):
+    """Toolbars wrap instead of widening the window; nothing is squeezed under its minimum."""
+    window.resize(1024, 740)
+    window.show()
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    qtbot.wait(50)  # wrapped toolbars ask for their new height on the next turn
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 740, hint
+    for panel in (window.loss_plot, window.heatmap, window.sampling_panel):
+        assert panel.width() >= panel.minimumSizeHint().width()
+        assert panel.height() >= panel.minimumSizeHint().height()

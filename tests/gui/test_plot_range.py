@@ -4,19 +4,20 @@ import math
 
 import numpy as np
 
-from rnnlab.gui.plot_range import follow_x, follow_y, nice_ceil
+from rnnlab.gui.plot_range import FINE, follow_x, follow_y, nice_ceil
 
 
 def test_nice_ceil():
     values = (0.0, -3.0, math.nan, 0.04, 0.5, 1.0, 1.2, 2.1, 2.5, 4.0, 7.0, 1234.0)
     assert [nice_ceil(v) for v in values] == [1, 1, 1, 0.05, 0.5, 1, 2, 2.5, 2.5, 5, 10, 2000]
+    assert [nice_ceil(v, FINE) for v in (1.2, 2.1, 3.5, 7, 9)] == [1.5, 3, 4, 8, 10]
 
 
 def test_x_view_starts_at_the_data_and_leaves_room_to_grow():
-    assert follow_x((1, 80), None) == (1, 1 + 100)  # span 79 * 1.25 = 98.75 -> 100
+    assert follow_x((1, 80), None) == (1, 1 + 100)  # span 79 * 1.2 = 94.8 -> 100
     assert follow_x((1, 90), (1, 101)) is None  # still inside: kept
-    assert follow_x((1, 120), (1, 101)) == (1, 1 + 200)  # ran out: grows
-    assert follow_x((1, 10), (1, 201)) == (1, 1 + 20)  # data restarted (reset): refits
+    assert follow_x((1, 120), (1, 101)) == (1, 1 + 150)  # ran out: grows
+    assert follow_x((1, 10), (1, 151)) == (1, 1 + 15)  # data restarted (reset): refits
 
 
 def test_y_view_contains_the_data_with_rounded_bounds():
