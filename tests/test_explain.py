@@ -16,6 +16,7 @@ from rnnlab.core.explain import (
     PatternError,
     gate_saturation,
     gradient_flow,
+    gradient_windows,
     pattern_mask,
     rank_units,
     step_char,
@@ -382,3 +383,12 @@ def test_step_char_copies_and_restores():
         step_char(model, len(CHARS))
     with pytest.raises(ProbeError, match="shape"):
         step_char(model, 1, (torch.zeros(2, 1, 10), torch.zeros(2, 1, 10)))
+
+
+def test_gradient_windows_spread_over_the_data():
+    data = np.arange(1000)
+    w = gradient_windows(data, length=64, count=4)
+    assert w.shape == (4, 65) and w[0, 0] == 0 and w[-1, -1] == 999
+    assert all((np.diff(row) == 1).all() for row in w)  # contiguous text
+    assert gradient_windows(np.arange(10), length=64).shape == (1, 10)  # short data: one shorter window
+    assert gradient_windows(np.arange(1), length=64).shape == (0, 0)

@@ -285,6 +285,17 @@ def gradient_flow(model: CharRNN, windows: torch.Tensor | np.ndarray) -> list[np
     return [np.asarray(norms[k * steps : (k + 1) * steps], dtype=np.float32) for k in range(len(runs))]
 
 
+def gradient_windows(data: np.ndarray, length: int, count: int = 4) -> np.ndarray:
+    """`count` windows of length+1 ids spread evenly over `data` (e.g. the validation
+    part), for gradient_flow: fixed positions, so the curve changes only as the model
+    does. Shorter data gives shorter or fewer windows; (0, 0) when under 2 ids."""
+    length = max(1, min(length, len(data) - 1))
+    if len(data) < 2:
+        return np.zeros((0, 0), dtype=np.int64)
+    starts = np.unique(np.linspace(0, len(data) - length - 1, num=max(count, 1)).astype(np.int64))
+    return np.stack([np.asarray(data[s : s + length + 1], dtype=np.int64) for s in starts])
+
+
 def _unroll_windows(model: CharRNN, ids: torch.Tensor) -> list[_LayerRun]:
     """probe.unroll for a batch: ids (B, T) from zero states; each h_t in the runs is (B, H).
 

@@ -18,6 +18,7 @@ from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.run_state import corpus_for
 from rnnlab.gui import settings
 from rnnlab.gui.data_panel import DataPanel
+from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.heatmap_panel import HeatmapPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
 from rnnlab.gui.menus import build_menus, shortcuts_text
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel()
         self.loss_plot = LossPlotPanel()
         self.heatmap = HeatmapPanel()
+        self.explain = ExplainTabs(self.heatmap)
         self.sampling_panel = SamplingPanel()
         self.message_bar = MessageBar()
 
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
         self.center_splitter.addWidget(_group("Loss", self.loss_plot))
-        self.center_splitter.addWidget(_group("Hidden state", self.heatmap))
+        self.center_splitter.addWidget(_group("Inside the network", self.explain))
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(scroll)
         self.main_splitter.addWidget(self.center_splitter)
@@ -131,7 +133,11 @@ class MainWindow(QMainWindow):
         s.evaluated.connect(self._on_session_evaluated)
         s.warned.connect(lambda kind, message: self.message_bar.show_message(message, "warning"))
         s.failed.connect(lambda message: self.message_bar.show_message(message, "error"))
-        s.probed.connect(self.heatmap.set_probe)
+        s.probed.connect(self._on_session_probed)
+        s.gradients.connect(self.explain.set_gradient_flow)
+        s.model_replaced.connect(self._on_session_model_replaced)
+        self.explain.wants_gradients.connect(s.set_wants_gradients)
+        self.explain.set_model_source(self._model_snapshot)
         s.finished.connect(self._on_session_finished)
         self.heatmap.probe_text_changed.connect(s.set_probe_text)
 
@@ -283,6 +289,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_metrics(self, batch: dict) -> None:
         self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
+        self.explain.append_metrics(batch)
         last = batch["last"]
         self.sampling.on_step(last.step)
         now = time.monotonic()
@@ -292,6 +299,21 @@ class MainWindow(QMainWindow):
             self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
             self.status.show_budget(*self.session.budget_progress())
             self._update_title()
+
+    def _on_session_probed(self, result) -> None:
+        trainer = self.session.trainer
+        if trainer is not None:
+            self.explain.set_probe(result, trainer.corpus.vocab)
+
+    def _on_session_model_replaced(self, trainer) -> None:
+        self.explain.clear()
+        if trainer is not None:
+            self.explain.set_clip(trainer.config.clip)
+
+    def _model_snapshot(self):
+        """(CPU copy of the weights, vocabulary) for views that sample or step on their own."""
+        model = self.session.snapshot_model()
+        return None if model is None else (model, self.session.trainer.corpus.vocab)
 
     def _on_session_evaluated(self, event) -> None:
         self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)
@@ -330,6 +352,7 @@ class MainWindow(QMainWindow):
             return
         self.session.shutdown()
         self.sampling.shutdown()
+        self.explain.shutdown()
         settings.set_value("geometry", self.saveGeometry())
         settings.set_value("splitter", self.main_splitter.saveState())
         event.accept()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.corpus import Corpus
 from rnnlab.core.device import set_threads
+from rnnlab.core.explain import gradient_flow, gradient_windows
 from rnnlab.core.model import ModelConfig
 from rnnlab.core.probe import probe
 from rnnlab.core.run_state import load_trainer, save_trainer
@@ -22,6 +23,7 @@ class TrainingSession(QObject):
     evaluated = Signal(object)
     warned = Signal(str, str)
     probed = Signal(object)
+    gradients = Signal(object)  # gradient flow through time, only while wanted
     failed = Signal(str)
     finished = Signal(str)
     model_replaced = Signal(object)  # the new Trainer (after open or first start), or None
@@ -35,6 +37,7 @@ class TrainingSession(QObject):
         self._clean_step: int | None = None  # the step count when last saved or opened
         self.path: str | None = None  # where it was last saved or opened from
         self._probe_text = ""
+        self._wants_gradients = False
         self._budget: dict = {}
         self._budget_start = (0, 0.0)
         self._listening: TrainingWorker | None = None  # whose signals are relayed
@@ -66,6 +69,8 @@ class TrainingSession(QObject):
         self.model_replaced.emit(trainer)
         self._set_state("ready")
         self._probe_now()
+        if self._wants_gradients:
+            self._gradients_now()
         return trainer
 
     def save(self, path: str) -> str:
@@ -134,6 +139,14 @@ class TrainingSession(QObject):
         else:
             self._probe_now()
 
+    def set_wants_gradients(self, wanted: bool) -> None:
+        """The gradient view is shown (True) or hidden: compute the flow only for it."""
+        self._wants_gradients = wanted
+        if self.worker is not None:
+            self.worker.set_wants_gradients(wanted)
+        elif wanted:
+            self._gradients_now()
+
     def snapshot_model(self):
         if self.worker is not None:
             return self.worker.snapshot_model()
@@ -177,6 +190,8 @@ class TrainingSession(QObject):
         worker.evaluated.connect(self._on_worker_evaluated)
         worker.warned.connect(self._on_worker_warned)
         worker.probed.connect(self._on_worker_probed)
+        worker.gradients.connect(self._on_worker_gradients)
+        worker.set_wants_gradients(self._wants_gradients)
         worker.failed.connect(self._on_worker_failed)
         worker.state_changed.connect(self._on_worker_state)
         worker.finished.connect(self._on_worker_finished)
@@ -204,6 +219,10 @@ class TrainingSession(QObject):
         if self._current():
             self.probed.emit(result)
 
+    def _on_worker_gradients(self, norms) -> None:
+        if self._current():
+            self.gradients.emit(norms)
+
     def _on_worker_failed(self, message: str) -> None:
         if self._current():
             self.failed.emit(message)
@@ -229,6 +248,14 @@ class TrainingSession(QObject):
         if t.corpus.vocab.unknown_id is None and t.corpus.vocab.missing(self._probe_text):
             return
         self.probed.emit(probe(t.model, t.corpus.vocab, self._probe_text))
+
+    def _gradients_now(self) -> None:
+        t = self.trainer
+        if t is None:
+            return
+        windows = gradient_windows(t.corpus.val, t.config.seq)
+        if windows.size:
+            self.gradients.emit(gradient_flow(t.model, windows))
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent
+from rnnlab.core.explain import gradient_flow, gradient_windows
 from rnnlab.core.probe import probe
 from rnnlab.core.trainer import Trainer
 
@@ -21,6 +22,8 @@ METRICS_INTERVAL = 0.1  # s: at most 10 metric batches a second (each costs the 
 PROBE_INTERVAL = 0.25  # s: at most 4 heatmap snapshots a second...
 PROBE_SHARE = 0.08  # ...and at most this share of the training time (a probe of a 2x128
 #                     LSTM over 120 chars costs ~5-10 ms on one core, so 4 a second fit)
+GRADIENT_INTERVAL = 1.0  # s: gradient flow through time at most once a second, only while
+GRADIENT_SHARE = 0.05  # its view is shown, and at most this share of the training time
 IDLE_POLL = 0.05  # s: how often a paused loop looks at its flags
 
 
@@ -29,6 +32,7 @@ class TrainingWorker(QObject):
     evaluated = Signal(object)  # EvalEvent
     warned = Signal(str, str)  # kind, message
     probed = Signal(object)  # rnnlab.core.probe.ProbeResult
+    gradients = Signal(object)  # list per layer of ||dloss/dh_t|| (T,), rnnlab.core.explain.gradient_flow
     state_changed = Signal(str)  # "running" | "paused"
     failed = Signal(str)
     finished = Signal(str)  # "budget" | "stopped" | "error"
@@ -47,6 +51,10 @@ class TrainingWorker(QObject):
         self._pending: list[StepEvent] = []
         self._last_flush = self._last_probe = 0.0
         self._probe_interval = PROBE_INTERVAL
+        self._wants_gradients = False
+        self._gradients_dirty = True
+        self._last_gradients = 0.0
+        self._gradient_interval = GRADIENT_INTERVAL
 
     # ----- called from the GUI thread -----
     def pause(self) -> None:
@@ -71,6 +79,12 @@ class TrainingWorker(QObject):
     def set_probe_text(self, text: str) -> None:
         self._probe_text = text
         self._probe_dirty = True
+        self._wake.set()
+
+    def set_wants_gradients(self, wanted: bool) -> None:
+        """Compute the gradient flow only while someone looks at it (it costs a backward pass)."""
+        self._wants_gradients = wanted
+        self._gradients_dirty = True
         self._wake.set()
 
     def snapshot_model(self):
@@ -118,6 +132,8 @@ class TrainingWorker(QObject):
         self._flush()
         if self._probe_dirty:
             self._probe()
+        if self._wants_gradients and self._gradients_dirty:
+            self._gradients()
         self._wake.wait(IDLE_POLL)
         self._wake.clear()
 
@@ -131,7 +147,7 @@ class TrainingWorker(QObject):
             elif isinstance(event, WarningEvent):
                 self._flush()
                 self.warned.emit(event.kind, event.message)
-        self._probe_dirty = True
+        self._probe_dirty = self._gradients_dirty = True
 
     def _maybe_report(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -139,6 +155,8 @@ class TrainingWorker(QObject):
             self._flush()
         if force or now - self._last_probe >= self._probe_interval:
             self._probe()
+        if self._wants_gradients and (force or now - self._last_gradients >= self._gradient_interval):
+            self._gradients()
 
     def _flush(self) -> None:
         self._last_flush = time.monotonic()
@@ -164,6 +182,17 @@ class TrainingWorker(QObject):
         self.probed.emit(probe(self.trainer.model, vocab, text))
         cost = time.monotonic() - started
         self._probe_interval = max(PROBE_INTERVAL, cost / PROBE_SHARE)
+
+
+    def _gradients(self) -> None:
+        started = time.monotonic()
+        self._last_gradients = started
+        self._gradients_dirty = False
+        t = self.trainer
+        windows = gradient_windows(t.corpus.val, t.config.seq)
+        if windows.size:
+            self.gradients.emit(gradient_flow(t.model, windows))
+        self._gradient_interval = max(GRADIENT_INTERVAL, (time.monotonic() - started) / GRADIENT_SHARE)
 
 
 def start_training_thread(worker: TrainingWorker) -> QThread:

@@ -1,0 +1,112 @@
+"""ExplainTabs: the "inside the network" views in one tab widget under the loss plot.
+
+Routing only: the window hands over what the training session sends (probes, gradient
+flows, metrics) and this passes it to the views. Views that are not on screen are not
+redrawn: the latest probe is kept and given to a view when its tab is opened, so a hidden
+tab costs the GUI thread nothing while training. The gradient flow costs the training
+thread a backward pass, so `wants_gradients` tells the session when its tab is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6 import QtCore, QtWidgets
+
+from .gates_panel import GatesPanel
+from .gradients_panel import GradientsPanel
+from .heatmap_panel import HeatmapPanel
+from .neuron_hunt_panel import NeuronHuntPanel
+from .next_char_panel import NextCharPanel
+from .step_through_panel import StepThroughPanel
+from .temperature_panel import TemperaturePanel
+
+
+class ExplainTabs(QtWidgets.QTabWidget):
+    wants_gradients = QtCore.Signal(bool)
+
+    def __init__(self, heatmap: HeatmapPanel, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, objectName="explainTabs")
+        self.setDocumentMode(True)
+        self.heatmap = heatmap
+        self.gates = GatesPanel()
+        self.gradients = GradientsPanel()
+        self.neuron_hunt = NeuronHuntPanel()
+        self.next_char = NextCharPanel()
+        self.temperature = TemperaturePanel()
+        self.step_through = StepThroughPanel()
+        for view, title, tip in (
+                (heatmap, "Hidden state", "Every unit's value over a text, and the LSTM's cell and gates"),
+                (self.gates, "Gates", "How often each gate is shut or wide open"),
+                (self.gradients, "Gradients", "How far back in time learning reaches; exploding gradients"),
+                (self.neuron_hunt, "Neuron hunt", "Find units that track quotes, brackets, line starts..."),
+                (self.next_char, "Next char", "What the network expects next, and how surprised it was"),
+                (self.temperature, "Temperature", "The same start sampled at several temperatures"),
+                (self.step_through, "Step through", "One character at a time through the equations (tiny models)")):
+            self.setTabToolTip(self.addTab(_scrolling(view), title), tip)
+        self._result = self._vocab = None
+        self._fed: set[QtWidgets.QWidget] = set()  # views that have the latest probe
+        self.currentChanged.connect(self._on_tab_changed)
+
+    def current_view(self) -> QtWidgets.QWidget:
+        return self.currentWidget().widget()  # each tab is a scroll area around its view
+
+    # --- data in ---
+    def set_probe(self, result, vocab) -> None:
+        self._result, self._vocab = result, vocab
+        self._fed.clear()
+        self._feed(self.current_view())
+
+    def set_gradient_flow(self, norms) -> None:
+        self.gradients.set_gradient_flow(norms)
+
+    def append_metrics(self, batch: dict) -> None:
+        """Every step's gradient norm (before clipping) for the gradients view; cheap when
+        hidden: it only appends to buffers and redraws when shown."""
+        self.gradients.append_grad_norms(batch["steps"], batch["grad_norms"])
+
+    def set_clip(self, clip: float | None) -> None:
+        self.gradients.set_clip(clip)
+
+    def set_model_source(self, source: Callable) -> None:
+        self.temperature.set_model_source(source)
+        self.step_through.set_model_source(source)
+
+    def clear(self) -> None:
+        """A new model: forget what the old one showed."""
+        self._result = self._vocab = None
+        self._fed.clear()
+        for view in (self.gates, self.gradients, self.neuron_hunt, self.next_char):
+            view.clear()
+
+    def shutdown(self) -> bool:
+        """Stop the views' own threads (sampling); True when none is left running."""
+        return self.temperature.shutdown()
+
+    # --- internals ---
+    def _feed(self, view: QtWidgets.QWidget) -> None:
+        if self._result is None or view in self._fed:
+            return
+        self._fed.add(view)
+        if view is self.next_char:
+            view.set_probe(self._result, self._vocab)
+        elif view in (self.heatmap, self.gates, self.neuron_hunt):
+            view.set_probe(self._result)
+
+    def show_view(self, view: QtWidgets.QWidget) -> None:
+        self.setCurrentIndex(next(i for i in range(self.count()) if self.widget(i).widget() is view))
+
+    def _on_tab_changed(self, _index: int) -> None:
+        view = self.current_view()
+        self._feed(view)
+        self.wants_gradients.emit(view is self.gradients)
+
+
+def _scrolling(view: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """The view in a scroll area: a tall view (step-through of an LSTM) scrolls instead of
+    pushing the loss plot off a 768-pixel screen."""
+    area = QtWidgets.QScrollArea()
+    area.setWidget(view)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    return area

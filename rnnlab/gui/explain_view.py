@@ -1,0 +1,69 @@
+"""Pieces every "inside the network" view shares: a plain-words explanation of what is on
+screen and an Export PNG button, so each view reads and saves the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+EXPLAIN_STYLE = "color: #444;"
+
+
+def export_widget_png(widget: QtWidgets.QWidget, path: str | Path, scale: float = 2.0) -> None:
+    """The widget as it looks now, `scale` times the screen size (sharp on slides).
+    Raises OSError when the file cannot be written."""
+    size = widget.size() * scale
+    image = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32)
+    image.fill(QtGui.QColor("white"))
+    painter = QtGui.QPainter(image)
+    try:
+        painter.scale(scale, scale)
+        widget.render(painter, QtCore.QPoint())  # PySide6 wants the target offset spelt out
+    finally:
+        painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+class ExplainHeader(QtWidgets.QWidget):
+    """An explanation in plain words (changeable with set_text) and an Export PNG button.
+
+    `target` is the widget (or a callable returning it) exported; `name` names the file
+    offered in the save dialog and the button's objectName (e.g. "gradients" ->
+    gradientsExportButton, gradientsExplainLabel)."""
+
+    def __init__(self, name: str, text: str, target: QtWidgets.QWidget | Callable[[], QtWidgets.QWidget],
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name, self._target = name, target
+        self.label = QtWidgets.QLabel(text, objectName=f"{name}ExplainLabel", wordWrap=True)
+        self.label.setStyleSheet(EXPLAIN_STYLE)
+        self.label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_button = QtWidgets.QPushButton("Export PNG…", objectName=f"{name}ExportButton")
+        self.export_button.setToolTip("Save this view as a PNG image (twice the screen size)")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.export_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+
+    def export_png(self, path: str | Path) -> None:
+        target = self._target() if callable(self._target) and not isinstance(self._target, QtWidgets.QWidget) \
+            else self._target
+        export_widget_png(target, path)
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export view", f"{self._name}.png", "PNG image (*.png)")
+        if not path:
+            return
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        try:
+            self.export_png(path)
+        except OSError as exc:  # a full disk or a locked folder must not take the app down
+            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))

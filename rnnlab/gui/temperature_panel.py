@@ -1,0 +1,447 @@
+"""TemperaturePanel: the same start text sampled at several temperatures, side by side.
+
+    Generate -> one model snapshot (copied once, eval mode, shared read-only by the columns)
+             -> column k: SamplingWorker k in its own QThread, SampleSettings(temperature=T_k,
+                same prime, length and seed) -> chunk(str) ... finished / failed
+             -> appended to the column's QPlainTextEdit as it arrives
+
+The columns run in parallel, one SamplingWorker (sampling_worker.py) per column, so they
+grow together. Threads are made on the first Generate and kept (at most one per column
+ever shown, MAX_COLUMNS); `shutdown()` ends them all within SHUTDOWN_MS.
+
+Restarting while columns still run: each busy worker is told to stop and its slot
+remembers how many old generations are still to report; their late chunks and their
+end signal are dropped (a worker's signals arrive in the order they were sent), so the
+new columns only ever show the new text.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import time
+from typing import Callable
+
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+
+from rnnlab.core.model import CharRNN
+from rnnlab.core.sampler import SamplerError, SampleSettings, prime_ids
+from rnnlab.core.vocab import Vocabulary
+from rnnlab.gui.explain_view import ExplainHeader
+from rnnlab.gui.flow_layout import FlowLayout
+from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS, shutdown, start_sampling_thread
+from rnnlab.gui.widgets import spin_box
+
+ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
+
+ERROR_STYLE = "color: #c62828;"
+NO_MODEL = "Train or open a model first."
+DEFAULT_TEMPERATURES = "0.2, 0.5, 1.0, 1.5"
+MAX_COLUMNS = 6
+MAX_TEMPERATURE = 5.0
+MAX_SEED = 2**31 - 1
+MAX_LENGTH = 20_000
+
+EXPLANATION = (
+    "The same start text, sampled at several temperatures side by side. At a low temperature "
+    "the network picks its favourite next character almost every time: safe, but repetitive. "
+    "At a high temperature it takes more chances: more varied, with more mistakes. Every column "
+    "uses the same seed, so only the temperature differs."
+)
+
+
+class TemperatureError(ValueError):
+    """A temperatures text that cannot be used."""
+
+
+def parse_temperatures(text: str) -> list[float]:
+    """"0.2, 0.5 1.0" -> [0.2, 0.5, 1.0]: 1 to MAX_COLUMNS numbers in (0, MAX_TEMPERATURE],
+    separated by commas, semicolons or spaces. Raises TemperatureError with a message."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not parts:
+        raise TemperatureError("type 1 to 6 temperatures, e.g. 0.2, 0.5, 1.0, 1.5")
+    if len(parts) > MAX_COLUMNS:
+        raise TemperatureError(f"at most {MAX_COLUMNS} temperatures, not {len(parts)}")
+    values = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise TemperatureError(f"'{part}' is not a number") from None
+        if not (math.isfinite(value) and 0.0 < value <= MAX_TEMPERATURE):
+            raise TemperatureError(f"each temperature must be above 0 and at most {MAX_TEMPERATURE:g}, "
+                                   f"not {part}")
+        values.append(value)
+    return values
+
+
+def _labelled(text: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
+    """A label and its widget in one box, so a wrapping row never parts them."""
+    box = QtWidgets.QWidget()
+    row = QtWidgets.QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    label = QtWidgets.QLabel(text)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
+    return box
+
+
+class _Slot(QObject):
+    """One column's worker, its thread, and the GUI-thread end of its signals.
+
+    Lives in the GUI thread, so the worker's signals reach these slots queued, in order.
+    """
+
+    request = Signal(object, object, object)  # model, vocab, settings -> worker.generate (queued)
+
+    def __init__(self, panel: "TemperaturePanel", index: int, chunk_interval: float) -> None:
+        super().__init__(panel)
+        self.panel, self.index = panel, index
+        self.thread, self.worker = start_sampling_thread(chunk_interval=chunk_interval)
+        self.thread.setObjectName(f"temperatureThread{index}")
+        self.request.connect(self.worker.generate)
+        self.worker.chunk.connect(self.on_chunk)
+        self.worker.finished.connect(self.on_finished)
+        self.worker.failed.connect(self.on_failed)
+        self.busy = False  # the current generation has not reported its end yet
+        self.stale = 0  # older generations still to report (their signals are dropped)
+        self.retired = False  # shut down: whatever still arrives is dropped
+
+    def start(self, model, vocab, settings: SampleSettings) -> None:
+        if self.busy:  # restart: the old generation ends soon; ignore what it still sends
+            self.worker.stop()
+            self.stale += 1
+        self.busy = True
+        self.request.emit(model, vocab, settings)
+
+    def abandon(self) -> None:
+        """Stop the current generation and drop what it still sends (column went away)."""
+        if self.busy:
+            self.worker.stop()
+            self.stale += 1
+            self.busy = False
+
+    def retire(self) -> None:
+        """After shutdown: chunks already on their way must not reach a later generation."""
+        self.retired, self.busy = True, False
+        self.deleteLater()
+
+    @Slot(str)
+    def on_chunk(self, text: str) -> None:
+        if not self.stale and self.busy and not self.retired:
+            self.panel._append(self.index, text)
+
+    @Slot(str)
+    def on_finished(self, reason: str) -> None:
+        if self._end_of_stale():
+            return
+        self.busy = False
+        self.panel._column_ended(self.index, reason, None)
+
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
+        if self._end_of_stale():
+            return
+        self.busy = False
+        self.panel._column_ended(self.index, "failed", message)
+
+    def _end_of_stale(self) -> bool:
+        if self.retired:
+            return True
+        if self.stale:
+            self.stale -= 1
+            return True
+        return False
+
+
+class TemperaturePanel(QtWidgets.QWidget):
+    """Side-by-side samples at several temperatures (see the module docstring)."""
+
+    chunk_received = Signal(int, str)  # column, new characters (after they are shown)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None,
+                 chunk_interval: float = CHUNK_INTERVAL) -> None:
+        super().__init__(parent)
+        self.setObjectName("temperaturePanel")
+        self._source: ModelSource | None = None
+        self._chunk_interval = chunk_interval
+        self._slots: list[_Slot] = []
+        self._columns: list[tuple[QtWidgets.QLabel, QtWidgets.QPlainTextEdit]] = []
+        self._running = False
+        self._temperature_error = False  # the error label shows a temperatures message
+        self._build()
+        self._set_columns(parse_temperatures(DEFAULT_TEMPERATURES))
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave a running QThread behind at exit
+            app.aboutToQuit.connect(self.shutdown)
+
+    # ---- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header = ExplainHeader("temperature", EXPLANATION, self)
+        self.prime_edit = QtWidgets.QLineEdit(objectName="tempPrimeEdit")
+        self.prime_edit.setPlaceholderText("start from a new line")
+        self.prime_edit.setToolTip("Text the network reads before it starts writing; "
+                                   "empty = start from a new line")
+        self.prime_edit.setMinimumWidth(90)
+        self.length_spin = spin_box("tempLengthSpin", 1, MAX_LENGTH, 300, suffix=" chars", step=100,
+                                    tip="How many characters each column generates")
+        self.temperatures_edit = QtWidgets.QLineEdit(DEFAULT_TEMPERATURES, objectName="temperaturesEdit")
+        self.temperatures_edit.setToolTip(f"1 to {MAX_COLUMNS} temperatures above 0 and at most "
+                                          f"{MAX_TEMPERATURE:g}, separated by commas: one column each")
+        self.temperatures_edit.setMinimumWidth(120)
+        self.seed_spin = spin_box("tempSeedSpin", 0, MAX_SEED, 0,
+                                  tip="The seed every column uses: the same seed and temperature "
+                                      "always give the same text")
+        self.generate_button = QtWidgets.QPushButton("Generate", objectName="tempGenerateButton")
+        self.generate_button.setToolTip("Generate at every temperature")
+        self.error_label = QtWidgets.QLabel(objectName="temperatureErrorLabel", wordWrap=True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+
+        controls = FlowLayout()
+        for widget in (_labelled("Start with:", self.prime_edit), _labelled("Length:", self.length_spin),
+                       _labelled("Temperatures:", self.temperatures_edit), _labelled("Seed:", self.seed_spin),
+                       self.generate_button):
+            controls.addWidget(widget)
+
+        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, objectName="temperatureColumns")
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(4)
+        layout.addWidget(self.header)
+        layout.addLayout(controls)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.splitter, 1)
+
+        self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.prime_edit.returnPressed.connect(self._on_return)
+        self.temperatures_edit.returnPressed.connect(self._on_return)
+        self.temperatures_edit.textEdited.connect(self._on_temperatures_edited)
+
+    def _new_column(self, index: int) -> tuple[QtWidgets.QWidget, QtWidgets.QLabel, QtWidgets.QPlainTextEdit]:
+        box = QtWidgets.QWidget()
+        title = QtWidgets.QLabel(objectName=f"tempHeader{index}")
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
+        out = QtWidgets.QPlainTextEdit(objectName=f"tempOutput{index}", readOnly=True)
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > font.pointSizeF():  # follow a larger UI font (projectors)
+            font.setPointSizeF(self.font().pointSizeF())
+        out.setFont(font)
+        out.setMinimumWidth(40)
+        out.setMinimumHeight(80)
+        column = QtWidgets.QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(title)
+        column.addWidget(out, 1)
+        return box, title, out
+
+    def _set_columns(self, temperatures: list[float]) -> None:
+        """One column per temperature, cleared; widgets are reused when the count is unchanged."""
+        if len(temperatures) != len(self._columns):
+            for index in range(self.splitter.count() - 1, -1, -1):
+                widget = self.splitter.widget(index)
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+            self._columns = []
+            for index in range(len(temperatures)):
+                box, title, out = self._new_column(index)
+                self.splitter.addWidget(box)
+                self._columns.append((title, out))
+            self.splitter.setSizes([1000] * len(temperatures))  # equal widths
+        for (title, out), temp in zip(self._columns, temperatures):
+            title.setText(f"T = {temp:g}")
+            title.setToolTip(f"Sampled at temperature {temp:g}")
+            out.clear()
+
+    # ---- public API -------------------------------------------------------------------
+
+    def set_model_source(self, source: ModelSource | None) -> None:
+        """`source()` returns a CPU snapshot (model, vocabulary), or None when there is no
+        model; it is called once per Generate."""
+        self._source = source
+
+    def temperatures(self) -> list[float]:
+        """The temperatures typed, or [] when the text is not valid (the label says why)."""
+        try:
+            return parse_temperatures(self.temperatures_edit.text())
+        except TemperatureError:
+            return []
+
+    def settings(self, temperature: float) -> SampleSettings:
+        return SampleSettings(prime=self.prime_edit.text(), length=self.length_spin.value(),
+                              temperature=temperature, seed=self.seed_spin.value())
+
+    def generate(self) -> bool:
+        """Start every column (restarting any still running). False, with the reason in the
+        error label, when it cannot start."""
+        try:
+            temperatures = parse_temperatures(self.temperatures_edit.text())
+        except TemperatureError as err:
+            self._show_error(f"Temperatures: {err}.", temperature=True)
+            return False
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return False
+        model, vocab = snapshot
+        try:
+            for temp in temperatures:
+                self.settings(temp).check()
+            if model.config.vocab_size != len(vocab):
+                raise SamplerError(f"the model expects {model.config.vocab_size} characters "
+                                   f"but the vocabulary has {len(vocab)}")
+            prime_ids(vocab, self.prime_edit.text())  # unknown characters: one message, not one per column
+        except SamplerError as err:
+            self._show_error(f"Cannot generate: {err}.")
+            return False
+        self._hide_error()
+        self._set_columns(temperatures)
+        while len(self._slots) < len(temperatures):
+            self._slots.append(_Slot(self, len(self._slots), self._chunk_interval))
+        for slot in self._slots[len(temperatures):]:
+            slot.abandon()  # a column that went away
+        for slot, temp in zip(self._slots, temperatures):
+            slot.start(model, vocab, self.settings(temp))
+        self._set_running(True)
+        return True
+
+    def stop(self) -> None:
+        """Ask every column to stop after its current character (they report back)."""
+        for slot in self._slots:
+            slot.worker.stop()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def outputs(self) -> list[str]:
+        return [out.toPlainText() for _, out in self._columns]
+
+    def threads(self) -> list[QtCore.QThread]:
+        """The sampling threads made so far (for tests and diagnostics)."""
+        return [slot.thread for slot in self._slots]
+
+    def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
+        """Stop every column and end every thread, waiting at most timeout_ms in all; True if
+        all ended. A later Generate starts fresh threads."""
+        for slot in self._slots:  # all stop and quit at once, then each is waited for
+            slot.worker.stop()
+            slot.thread.quit()
+        deadline = time.monotonic() + timeout_ms / 1000
+        ended = True
+        for slot in self._slots:
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            ended = shutdown(slot.thread, slot.worker, left) and ended
+        if ended:
+            for slot in self._slots:
+                slot.retire()
+            self._slots = []
+        self._set_running(False)
+        return ended
+
+    def export_image(self, path: str) -> bool:
+        """Save the panel as a PNG; a failure is shown in the panel. True on success."""
+        try:
+            self.header.export_png(path)
+        except OSError as err:
+            self._show_error(f"Cannot export: {err}.")
+            return False
+        return True
+
+    # ---- from the slots (GUI thread) ----------------------------------------------------
+
+    def _append(self, index: int, text: str) -> None:
+        if not text or index >= len(self._columns):
+            return
+        out = self._columns[index][1]
+        bar = out.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() - 2
+        cursor = QtGui.QTextCursor(out.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        if follow:
+            bar.setValue(bar.maximum())
+        self.chunk_received.emit(index, text)
+
+    def _column_ended(self, index: int, reason: str, message: str | None) -> None:
+        if message:
+            shown = self.error_label.text()
+            if self.error_label.isHidden() or message not in shown:  # several columns: once
+                self._show_error(message if self.error_label.isHidden() else f"{shown}\n{message}")
+        if not any(slot.busy for slot in self._slots):
+            self._set_running(False)
+
+    # ---- internals --------------------------------------------------------------------
+
+    def _snapshot(self) -> tuple[CharRNN, Vocabulary] | None:
+        """One copy of the model for all columns, on the CPU in eval mode: the columns only
+        read it, and nothing flips its training flag while they run."""
+        try:
+            got = self._source() if self._source is not None else None
+        except Exception as err:  # noqa: BLE001 - a failing source must not take the panel down
+            self._show_error(f"Cannot get the model: {type(err).__name__}: {err}")
+            return None
+        if got is None:
+            self._show_error(NO_MODEL)
+            return None
+        model, vocab = got
+        try:
+            model = copy.deepcopy(model).to("cpu").eval()
+        except Exception as err:  # noqa: BLE001
+            self._show_error(f"Cannot copy the model: {type(err).__name__}: {err}")
+            return None
+        return model, vocab
+
+    def _set_running(self, running: bool) -> None:
+        changed = running != self._running
+        self._running = running
+        button = self.generate_button
+        button.setText("Stop" if running else "Generate")
+        button.setToolTip("Stop every column" if running else "Generate at every temperature")
+        if changed:
+            self.running_changed.emit(running)
+
+    def _show_error(self, message: str, temperature: bool = False) -> None:
+        self._temperature_error = temperature
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _hide_error(self) -> None:
+        self._temperature_error = False
+        self.error_label.clear()
+        self.error_label.hide()
+
+    @Slot()
+    def _on_generate_clicked(self) -> None:
+        if self._running:
+            self.stop()
+        else:
+            self.generate()
+
+    @Slot()
+    def _on_return(self) -> None:
+        if not self._running:
+            self.generate()
+
+    @Slot(str)
+    def _on_temperatures_edited(self, text: str) -> None:
+        """Say at once what is wrong; clear the message once it is fixed."""
+        try:
+            parse_temperatures(text)
+        except TemperatureError as err:
+            self._show_error(f"Temperatures: {err}.", temperature=True)
+        else:
+            if self._temperature_error:
+                self._hide_error()

@@ -1,0 +1,70 @@
+"""The "inside the network" tabs in the window: routing, hidden tabs cost nothing,
+the gradient flow is computed only while its tab is shown."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QSpinBox
+
+from rnnlab.gui import MainWindow
+from tests.gui.test_main_window import Answers
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    monkeypatch.setattr(MainWindow, "prompts", Answers())
+    win = MainWindow("builtin:hello")
+    win.model_panel.apply_preset("micro")
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    win.session.dirty = False
+    win.close()
+
+
+def test_every_view_is_a_tab_and_hidden_ones_wait_for_the_latest_probe(window, qtbot):
+    tabs = window.explain
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Hidden state", "Gates", "Gradients", "Neuron hunt", "Next char", "Temperature", "Step through"]
+    fed = []
+    tabs.next_char.set_probe = lambda result, vocab: fed.append(result)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.heatmap.current_array() is not None, timeout=10000)
+    assert fed == []  # not shown: not redrawn
+    tabs.show_view(tabs.next_char)
+    assert len(fed) == 1 and fed[0] is tabs._result  # opened: gets the latest probe at once
+    window.stop_training()
+
+
+def test_gradient_flow_is_computed_only_while_its_tab_is_shown(window, qtbot):
+    flows = []
+    window.session.gradients.connect(flows.append)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 20, timeout=10000)
+    assert flows == [] and window.explain.gradients.point_count() > 0  # norms still recorded
+    window.explain.show_view(window.explain.gradients)
+    qtbot.waitUntil(lambda: len(flows) >= 1, timeout=10000)
+    assert window.explain.gradients.layer_count() == 1
+    assert len(flows[0][0]) == window.session.trainer.config.seq
+    assert np.isfinite(flows[0][0]).all() and flows[0][0][-1] > 0
+    window.explain.show_view(window.heatmap)
+    qtbot.wait(300)
+    seen = len(flows)
+    qtbot.wait(1500)
+    assert len(flows) <= seen + 1  # at most one already on its way
+    window.stop_training()
+    assert window.explain.gradients.clip_value() == window.session.trainer.config.clip
+
+
+def test_step_through_and_temperature_use_a_snapshot_of_the_model(window, qtbot):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
+                    timeout=10000)
+    step = window.explain.step_through
+    window.explain.show_view(step)
+    assert step.reset() and step.next_char() and step.position() == 1
+    temperature = window.explain.temperature
+    temperature.findChild(QSpinBox, "tempLengthSpin").setValue(40)
+    assert temperature.generate()
+    qtbot.waitUntil(lambda: not temperature.is_running(), timeout=10000)
+    assert all(len(text) == 40 for text in temperature.outputs())
