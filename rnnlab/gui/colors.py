@@ -22,6 +22,8 @@ AXIS = "#222222"
 
 _DIVERGING = ((0.0, "#2166ac"), (0.25, "#92c5de"), (0.5, "#ffffff"), (0.75, "#f4a582"), (1.0, "#b2182b"))
 _SEQUENTIAL = ((0.0, "#ffffff"), (0.5, "#9e9ac8"), (1.0, "#3f007d"))
+_SURPRISE = ((0.0, "#ffffff"), (0.25, "#fcbba1"), (0.5, "#fb6a4a"), (0.75, "#cb181d"), (1.0, "#67000d"))  # Reds
+MAX_BITS = 8.0  # surprise: the darkest red at this many bits or more
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -48,9 +50,18 @@ def sequential_map() -> pg.ColorMap:
 def value_colors(values: np.ndarray, levels: tuple[float, float], diverging: bool = True) -> list[str]:
     """"#rrggbb" per value, clipped to levels, with the heatmap's colour ramp."""
     lo, hi = levels
-    span = (hi - lo) or 1.0
-    frac = np.clip((np.nan_to_num(np.asarray(values, dtype=np.float64)) - lo) / span, 0.0, 1.0)
-    stops = _DIVERGING if diverging else _SEQUENTIAL
+    return _ramp_colors((np.asarray(values, dtype=np.float64) - lo) / ((hi - lo) or 1.0),
+                        _DIVERGING if diverging else _SEQUENTIAL)
+
+
+def surprise_colors(bits: np.ndarray) -> list[str]:
+    """"#rrggbb" per surprisal (bits): white at 0 to dark red at MAX_BITS or more."""
+    return _ramp_colors(np.asarray(bits, dtype=np.float64) / MAX_BITS, _SURPRISE)
+
+
+def _ramp_colors(frac: np.ndarray, stops) -> list[str]:
+    """"#rrggbb" per fraction along the colour stops (clipped to [0, 1]; NaN -> 0)."""
+    frac = np.clip(np.nan_to_num(np.atleast_1d(frac)), 0.0, 1.0)
     pos = np.array([p for p, _ in stops])
     rgb = np.array([_rgb(c) for _, c in stops], dtype=np.float64)  # (S, 3)
     channels = [np.interp(frac, pos, rgb[:, k]) for k in range(3)]

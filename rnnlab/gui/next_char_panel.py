@@ -27,27 +27,15 @@ from .explain_view import ExplainHeader, export_widget_png
 from .symbols import char_symbol
 
 TOP_K = 10  # bars drawn
-MAX_BITS = 8.0  # the darkest red: this many bits or more
 BAR_COLOR = colors.BLUE
 ACTUAL_COLOR = colors.ORANGE  # the character that really came next
 ERROR_STYLE = "color: #b2182b;"
-# white -> dark red (ColorBrewer "Reds"), position = bits / MAX_BITS
-_SURPRISE_STOPS = ((0.0, "#ffffff"), (0.25, "#fcbba1"), (0.5, "#fb6a4a"), (0.75, "#cb181d"), (1.0, "#67000d"))
 EXPLANATION = (
     "After each character the network guesses the next one. The text is coloured by "
     "<i>surprise</i>: how unlikely the character that really came next was, in bits "
     "(white = expected, dark red = surprising; 1 bit = a coin flip, 8 bits = about 1 chance in "
     "256). Click a character (or point at it) to see the network's top guesses for what comes "
     "after it; the orange bar is the character that really came.")
-
-
-def surprise_colors(bits: np.ndarray) -> list[str]:
-    """"#rrggbb" per surprisal value: white at 0 bits to dark red at MAX_BITS or more."""
-    frac = np.clip(np.nan_to_num(np.asarray(bits, dtype=np.float64)) / MAX_BITS, 0.0, 1.0)
-    pos = np.array([p for p, _ in _SURPRISE_STOPS])
-    rgb = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for _, c in _SURPRISE_STOPS], dtype=np.float64)
-    out = np.rint(np.stack([np.interp(frac, pos, rgb[:, k]) for k in range(3)], axis=-1)).astype(int)
-    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.atleast_2d(out)] if frac.size else []
 
 
 class NextCharPanel(QtWidgets.QWidget):
@@ -191,7 +179,7 @@ class NextCharPanel(QtWidgets.QWidget):
         cursor = QtGui.QTextCursor(doc)
         cursor.beginEditBlock()
         fmt_plain = QtGui.QTextCharFormat()
-        backgrounds = surprise_colors(self._surprisal)
+        backgrounds = colors.surprise_colors(self._surprisal)
         starts = np.empty(len(self._text), dtype=np.int64)
         for t, ch in enumerate(self._text):
             starts[t] = cursor.position()
@@ -344,7 +332,7 @@ class NextCharPanel(QtWidgets.QWidget):
 
 def _legend_html() -> str:
     """'surprise: 0 bits [swatches] 8+ bits'."""
-    steps = np.linspace(0.0, MAX_BITS, 9)
+    steps = np.linspace(0.0, colors.MAX_BITS, 9)
     swatches = "".join(f'<span style="background-color:{c};">&nbsp;&nbsp;&nbsp;</span>'
-                       for c in surprise_colors(steps))
-    return f'<span style="color:{colors.AXIS};">surprise: 0 bits {swatches} {MAX_BITS:g}+ bits</span>'
+                       for c in colors.surprise_colors(steps))
+    return f'<span style="color:{colors.AXIS};">surprise: 0 bits {swatches} {colors.MAX_BITS:g}+ bits</span>'

@@ -25,7 +25,7 @@ class SamplingController(QObject):
         if app is not None:  # never leave a running QThread behind at exit
             app.aboutToQuit.connect(self.shutdown)
         self._request.connect(self.worker.generate)
-        self.worker.chunk.connect(panel.append_text)
+        self.worker.scored.connect(panel.append_scored)
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
         panel.generate_requested.connect(self.generate)

@@ -7,13 +7,15 @@ begin() / append_text() / finish() / show_error() as the worker reports.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QWidget)
 
 from rnnlab.core.sampler import SamplerError, SampleSettings
+from rnnlab.gui import colors
 from rnnlab.gui.widgets import spin_box
 
 ERROR_STYLE = "color: #c62828;"
@@ -32,6 +34,8 @@ TIPS = {
     "autoSampleCheck": "While training, generate a sample every N steps to watch the text improve",
     "copySampleButton": "Copy the generated text",
     "saveSampleButton": "Save the generated text to a file",
+    "surpriseColorCheck": "Colour each generated character by how surprising it was to the network\n"
+                          "(white = expected, dark red = very unlikely: 8 bits or more, 1 chance in 256)",
 }
 
 
@@ -65,6 +69,7 @@ class SamplingPanel(QWidget):
         form.addRow("Length:", self.sampleLengthSpin)
         form.addRow("Seed:", self._seed_row())
         form.addRow(self._auto_row())
+        form.addRow(self.surpriseColorCheck)
         form.addRow(self._button_row())
         self.sampleErrorLabel = self._named(QLabel(), "sampleErrorLabel")
         self.sampleErrorLabel.setWordWrap(True)
@@ -117,6 +122,7 @@ class SamplingPanel(QWidget):
         self.autoSampleSpin.setSingleStep(100)
         self.autoSampleSpin.setToolTip(TIPS["autoSampleCheck"])
         self.autoSampleSpin.setEnabled(False)
+        self._named(QCheckBox("colour by surprise"), "surpriseColorCheck")
         row = QHBoxLayout()
         row.addWidget(self.autoSampleCheck)
         row.addWidget(self.autoSampleSpin, 1)
@@ -199,7 +205,28 @@ class SamplingPanel(QWidget):
         follow = bar.value() >= bar.maximum() - 2
         cursor = QTextCursor(self.sampleOutput.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(chunk)
+        cursor.insertText(chunk, QTextCharFormat())  # plain, even after coloured text
+        self._ends_with_newline = chunk.endswith("\n")
+        if follow:
+            bar.setValue(bar.maximum())
+
+    @Slot(str, object)
+    def append_scored(self, chunk: str, probs) -> None:
+        """Generated characters with their probabilities under the model: coloured by
+        surprise (-log2 p) when that is switched on, plain otherwise."""
+        if not self.surpriseColorCheck.isChecked():
+            self.append_text(chunk)
+            return
+        bar = self.sampleOutput.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() - 2
+        cursor = QTextCursor(self.sampleOutput.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        bits = -np.log2(np.clip(np.asarray(probs, dtype=np.float64), 1e-12, 1.0))
+        for ch, colour in zip(chunk, colors.surprise_colors(bits)):
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(colour))
+            fmt.setForeground(QColor(colors.text_on(colour)))
+            cursor.insertText(ch, fmt)
         self._ends_with_newline = chunk.endswith("\n")
         if follow:
             bar.setValue(bar.maximum())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from rnnlab.core.sampler import SamplerError, SampleSettings, sample_stream
@@ -27,6 +28,7 @@ SHUTDOWN_MS = 2000
 
 class SamplingWorker(QObject):
     chunk = Signal(str)  # new characters since the last chunk
+    scored = Signal(str, object)  # the same characters and each one's probability under the model
     finished = Signal(str)  # "done" or "stopped"
     failed = Signal(str)  # a message for the user
 
@@ -57,21 +59,29 @@ class SamplingWorker(QObject):
     def _stream(self, chars) -> bool:
         """Emit the characters in chunks; True if stopped early."""
         buffer: list[str] = []
+        probs: list[float] = []
         last = time.monotonic()
         try:
             for sampled in chars:
                 buffer.append(sampled.char)
+                probs.append(sampled.model_prob)
                 if self._stop.is_set():
                     return True
                 now = time.monotonic()
                 if now - last >= self._interval:
-                    self.chunk.emit("".join(buffer))
-                    buffer.clear()
+                    self._emit(buffer, probs)
                     last = now
             return False
         finally:  # also on stop or error: what was generated is shown
             if buffer:
-                self.chunk.emit("".join(buffer))
+                self._emit(buffer, probs)
+
+    def _emit(self, buffer: list[str], probs: list[float]) -> None:
+        text = "".join(buffer)
+        self.chunk.emit(text)
+        self.scored.emit(text, np.asarray(probs, dtype=np.float64))
+        buffer.clear()
+        probs.clear()
 
 
 def start_sampling_thread(parent: QObject | None = None,

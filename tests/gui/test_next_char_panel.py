@@ -9,7 +9,8 @@ from rnnlab.core.explain import top_next
 from rnnlab.core.model import CharRNN, ModelConfig
 from rnnlab.core.probe import LayerTrace, ProbeResult, probe
 from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.next_char_panel import MAX_BITS, TOP_K, NextCharPanel, surprise_colors
+from rnnlab.gui.colors import MAX_BITS, surprise_colors
+from rnnlab.gui.next_char_panel import TOP_K, NextCharPanel
 
 TEXT = "hello world\nthe cat sat"
 VOCAB = Vocabulary(sorted(set(TEXT)))

@@ -1,7 +1,9 @@
 """SamplingPanel controls and the SamplingWorker streaming from its own thread."""
 
+import numpy as np
 import pytest
 import torch
+from PySide6 import QtCore
 from PySide6.QtCore import QObject, Signal, Slot
 
 from rnnlab.core.model import CharRNN, ModelConfig
@@ -172,3 +174,41 @@ def test_shutdown_while_generating(qtbot, model_and_vocab):
     qtbot.wait(50)
     assert shutdown(thread, worker)
     assert not thread.isRunning()
+
+
+def _backgrounds(panel) -> list[str]:
+    """The background colour of each character in the output ('' when none)."""
+    doc, out = panel.sampleOutput.document(), []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            brush = frag.charFormat().background()
+            colour = brush.color().name() if brush.style() != QtCore.Qt.BrushStyle.NoBrush else ""
+            out += [colour] * frag.length()
+            it += 1
+        block = block.next()
+    return out
+
+
+def test_samples_coloured_by_surprise_when_asked(panel):
+    panel.surpriseColorCheck.setChecked(True)
+    panel.append_scored("ab", np.array([1.0, 1 / 256]))  # 0 bits, 8 bits
+    assert panel.text() == "ab" and _backgrounds(panel) == ["#ffffff", "#67000d"]
+    panel.surpriseColorCheck.setChecked(False)
+    panel.append_scored("cd", np.array([0.5, 0.5]))
+    assert panel.text() == "abcd" and _backgrounds(panel)[2:] == ["", ""]
+
+
+def test_worker_scores_every_character_with_its_model_probability(rig, model_and_vocab, qtbot):
+    _thread, worker, requester, collector = rig
+    scored = []
+    worker.scored.connect(lambda text, probs: scored.append((text, probs)), QtCore.Qt.ConnectionType.QueuedConnection)
+    model, vocab = model_and_vocab
+    requester.request.emit(model, vocab, SampleSettings(length=200, seed=3))
+    qtbot.waitUntil(_ended(collector), timeout=5000)
+    text = "".join(t for t, _ in scored)
+    probs = np.concatenate([p for _, p in scored])
+    assert text == "".join(collector.chunks) and len(probs) == len(text) == 200
+    assert ((probs > 0) & (probs <= 1)).all()
