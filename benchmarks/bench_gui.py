@@ -3,6 +3,7 @@
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py --seconds 30
     xvfb-run -a -s "-screen 0 1280x800x24" python benchmarks/bench_gui.py --seconds 30
     python benchmarks/bench_gui.py --soak 1800        # 30 minutes, memory every minute
+    python benchmarks/bench_gui.py --seconds 30 --tab Gradients   # another view on screen
 
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
@@ -120,6 +121,12 @@ def make_window(args):
         window.sampling_panel.autoSampleSpin.setValue(args.auto_sample)
     window.show()
     window._ensure_trainer()
+    if args.tab:
+        tabs = window.explain
+        names = [tabs.tabText(i).lower() for i in range(tabs.count())]
+        tabs.setCurrentIndex(names.index(args.tab.lower()))
+        if args.tab.lower() == "neuron hunt":
+            tabs.neuron_hunt.set_pattern("inside brackets")
     return window
 
 
@@ -144,7 +151,7 @@ def measure(app, args) -> dict:
     ratios = sorted(a / h for a, h in zip(speeds["app"], speeds["headless"]))
     return {"text": window.session.trainer.corpus.name if window.session.trainer else args.text,
             "threads": args.threads, "platform": app.platformName(), "seconds": args.seconds,
-            "rounds": args.rounds, "app_chars_per_s": inside, "headless_chars_per_s": plain,
+            "rounds": args.rounds, "tab": args.tab or "Hidden state", "app_chars_per_s": inside, "headless_chars_per_s": plain,
             "ratio": statistics.median(ratios), "ratio_iqr": [round(ratios[len(ratios) // 4], 3),
                                                               round(ratios[3 * len(ratios) // 4], 3)],
             "latency": probe.summary(),
@@ -179,6 +186,8 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")
+    p.add_argument("--tab", default="", help="the 'inside the network' tab shown, e.g. Gradients, "
+                                             "'Neuron hunt', 'Next char', Gates (default: Hidden state)")
     args = p.parse_args()
     app = QApplication(sys.argv[:1])
     result = soak(app, args) if args.soak else measure(app, args)
