@@ -40,16 +40,31 @@ class ExplainTabs(QtWidgets.QTabWidget):
                 (self.gates, "Gates", "How often each gate is shut or wide open"),
                 (self.gradients, "Gradients", "How far back in time learning reaches; exploding gradients"),
                 (self.neuron_hunt, "Neuron hunt", "Find units that track quotes, brackets, line starts..."),
-                (self.next_char, "Next char", "What the network expects next, and how surprised it was"),
+                (self._with_source_row(self.next_char), "Next char",
+                 "What the network expects next, and how surprised it was"),
                 (self.temperature, "Temperature", "The same start sampled at several temperatures"),
                 (self.step_through, "Step through", "One character at a time through the equations (tiny models)")):
             self.setTabToolTip(self.addTab(_scrolling(view), title), tip)
         self._result = self._vocab = None
         self._fed: set[QtWidgets.QWidget] = set()  # views that have the latest probe
+        self._sample_probe: Callable | None = None
         self.currentChanged.connect(self._on_tab_changed)
 
     def current_view(self) -> QtWidgets.QWidget:
-        return self.currentWidget().widget()  # each tab is a scroll area around its view
+        return self._view_in(self.currentWidget())
+
+    def set_sample_probe(self, probe_sample: Callable) -> None:
+        """probe_sample() -> (ProbeResult, Vocabulary) of the last generated sample; raises
+        ValueError with a message for the user when there is none or it cannot be read."""
+        self._sample_probe = probe_sample
+
+    def reading_sample(self) -> bool:
+        return self.next_char_source.currentIndex() == 1
+
+    def refresh_sample(self) -> None:
+        """A new sample finished: show it when the next-char view reads samples."""
+        if self.reading_sample():
+            self._show_sample()
 
     # --- data in ---
     def set_probe(self, result, vocab) -> None:
@@ -88,13 +103,57 @@ class ExplainTabs(QtWidgets.QTabWidget):
         if self._result is None or view in self._fed:
             return
         self._fed.add(view)
+        if view is self.next_char and self.reading_sample():
+            return  # showing a sample, not the training probe
         if view is self.next_char:
             view.set_probe(self._result, self._vocab)
         elif view in (self.heatmap, self.gates, self.neuron_hunt):
             view.set_probe(self._result)
 
     def show_view(self, view: QtWidgets.QWidget) -> None:
-        self.setCurrentIndex(next(i for i in range(self.count()) if self.widget(i).widget() is view))
+        self.setCurrentIndex(next(i for i in range(self.count()) if self._view_in(self.widget(i)) is view))
+
+    def _with_source_row(self, view: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        """The next-char view with a chooser: the heatmap's text (live) or the last sample."""
+        self.next_char_source = QtWidgets.QComboBox(objectName="nextCharSourceCombo")
+        self.next_char_source.addItems(["the heatmap's text (live)", "the last generated sample"])
+        self.next_char_source.setToolTip("Which text the network reads for this view")
+        self.next_char_source.currentIndexChanged.connect(self._on_next_char_source_changed)
+        box = QtWidgets.QWidget()
+        box.explained_view = view
+        layout = QtWidgets.QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("read:"))
+        row.addWidget(self.next_char_source, 1)
+        layout.addLayout(row)
+        layout.addWidget(view, 1)
+        return box
+
+    def _on_next_char_source_changed(self, _index: int) -> None:
+        if self.reading_sample():
+            self._show_sample()
+        else:
+            self._fed.discard(self.next_char)
+            self.next_char.clear()
+            self._feed(self.next_char)
+
+    def _show_sample(self) -> None:
+        if self._sample_probe is None:
+            return
+        try:
+            result, vocab = self._sample_probe()
+        except ValueError as exc:
+            self.next_char.clear()
+            self.next_char.show_error(str(exc))
+            return
+        self.next_char.set_probe(result, vocab)
+
+    @staticmethod
+    def _view_in(tab: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        """Each tab is a scroll area around its view (or around a box holding it)."""
+        inner = tab.widget()
+        return getattr(inner, "explained_view", inner)
 
     def _on_tab_changed(self, _index: int) -> None:
         view = self.current_view()

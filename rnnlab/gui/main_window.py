@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QGroupBox, QMainWindow, QScrollArea, QSplitter, Q
 from rnnlab.core.checkpoint import CheckpointError, read_metadata
 from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
+from rnnlab.core.probe import probe
 from rnnlab.core.run_state import corpus_for
 from rnnlab.gui import settings
 from rnnlab.gui.data_panel import DataPanel
@@ -30,6 +31,7 @@ from rnnlab.gui.status import MessageBar, TrainingStatus
 from rnnlab.gui.training_panel import TrainingPanel
 from rnnlab.gui.training_session import TrainingSession
 
+SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
 STATUS_INTERVAL = 0.25  # s: the status bar's numbers change 4 times a second, not 20
 ABOUT = ("<b>rnnlab</b> — a playground for character-level recurrent networks.<br>"
          "Pick a text, a cell and a size, press Start, and watch the network learn.")
@@ -138,6 +140,9 @@ class MainWindow(QMainWindow):
         s.model_replaced.connect(self._on_session_model_replaced)
         self.explain.wants_gradients.connect(s.set_wants_gradients)
         self.explain.set_model_source(self._model_snapshot)
+        self.explain.set_sample_probe(self._probe_last_sample)
+        # a method of this QObject, not a lambda: the slot must run in the GUI thread (queued)
+        self.sampling.worker.finished.connect(self._on_sample_finished)
         s.finished.connect(self._on_session_finished)
         self.heatmap.probe_text_changed.connect(s.set_probe_text)
 
@@ -314,6 +319,18 @@ class MainWindow(QMainWindow):
         """(CPU copy of the weights, vocabulary) for views that sample or step on their own."""
         model = self.session.snapshot_model()
         return None if model is None else (model, self.session.trainer.corpus.vocab)
+
+    def _on_sample_finished(self, _reason: str) -> None:
+        self.explain.refresh_sample()
+
+    def _probe_last_sample(self):
+        """(ProbeResult, Vocabulary) of the last generated sample, for the next-char view."""
+        text = self.sampling_panel.last_sample()[:SAMPLE_PROBE_CHARS]
+        snapshot = self._model_snapshot()
+        if snapshot is None or not text:
+            raise ValueError("Generate a sample first (Sampling panel), then it is shown here.")
+        model, vocab = snapshot
+        return probe(model, vocab, text), vocab  # ProbeError is a ValueError
 
     def _on_session_evaluated(self, event) -> None:
         self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)

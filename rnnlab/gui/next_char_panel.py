@@ -312,6 +312,10 @@ class NextCharPanel(QtWidgets.QWidget):
 
     # --- messages and export ------------------------------------------------------------------
 
+    def show_error(self, message: str) -> None:
+        """A message in red in the panel ('' hides it)."""
+        self._show_error(message)
+
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))

@@ -46,6 +46,7 @@ class SamplingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._generating = False
+        self._sample = ""
         self._available = True
         self._reason = ""
         self._ends_with_newline = True  # of the output: where a header line must start
@@ -192,6 +193,7 @@ class SamplingPanel(QWidget):
             empty = self.sampleOutput.document().isEmpty()
             sep = "" if empty else ("\n" if self._ends_with_newline else "\n\n")
             self.append_text(f"{sep}{title}\n")
+        self._sample = ""  # this generation's text, without the title
         self.sampleErrorLabel.hide()
         self._generating = True
         self._refresh_button()
@@ -214,6 +216,7 @@ class SamplingPanel(QWidget):
     def append_scored(self, chunk: str, probs) -> None:
         """Generated characters with their probabilities under the model: coloured by
         surprise (-log2 p) when that is switched on, plain otherwise."""
+        self._sample += chunk
         if not self.surpriseColorCheck.isChecked():
             self.append_text(chunk)
             return
@@ -241,6 +244,10 @@ class SamplingPanel(QWidget):
     def show_error(self, message: str) -> None:
         self._show_message(message)
         self.finish()
+
+    def last_sample(self) -> str:
+        """The text of the latest generation (without its title line)."""
+        return self._sample
 
     def text(self) -> str:
         return self.sampleOutput.toPlainText()

@@ -68,3 +68,23 @@ def test_step_through_and_temperature_use_a_snapshot_of_the_model(window, qtbot)
     assert temperature.generate()
     qtbot.waitUntil(lambda: not temperature.is_running(), timeout=10000)
     assert all(len(text) == 40 for text in temperature.outputs())
+
+
+def test_next_char_view_reads_the_last_sample(window, qtbot):
+    tabs = window.explain
+    tabs.show_view(tabs.next_char)
+    tabs.next_char_source.setCurrentIndex(1)
+    assert "Generate a sample first" in tabs.next_char.error_text()
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.state == "paused" or window.session.trainer.step_count >= 1,
+                    timeout=10000)
+    window.sampling_panel.sampleLengthSpin.setValue(60)
+    window.sampling_panel.primeEdit.setText("hello")
+    window.sampling.generate(window.sampling_panel.settings())
+    qtbot.waitUntil(lambda: not window.sampling.busy, timeout=10000)
+    sample = window.sampling_panel.last_sample()
+    assert len(sample) == 60
+    qtbot.waitUntil(lambda: tabs.next_char.probe()[0] is not None, timeout=5000)
+    assert tabs.next_char.probe()[0].text == sample and tabs.next_char.error_text() == ""
+    tabs.next_char_source.setCurrentIndex(0)  # back to the live heatmap text
+    assert tabs.next_char.probe()[0] is None or tabs.next_char.probe()[0].text != sample
