@@ -18,6 +18,7 @@ from rnnlab.core.explain import (
     gradient_flow,
     gradient_windows,
     pattern_mask,
+    pattern_signal,
     rank_units,
     step_char,
     surprisal_bits,
@@ -77,7 +78,8 @@ def no_child_process(monkeypatch):
 
 
 def test_builtin_pattern_names():
-    assert list(BUILTIN_PATTERNS) == ["inside quotes", "inside brackets", "start of line", "after a space", "digit"]
+    assert list(BUILTIN_PATTERNS) == ["inside quotes", "inside brackets", "bracket depth", "start of line",
+                                      "after a space", "digit"]
     assert all(isinstance(d, str) and d and "\n" not in d for d in BUILTIN_PATTERNS.values())
 
 
@@ -392,3 +394,17 @@ def test_gradient_windows_spread_over_the_data():
     assert all((np.diff(row) == 1).all() for row in w)  # contiguous text
     assert gradient_windows(np.arange(10), length=64).shape == (1, 10)  # short data: one shorter window
     assert gradient_windows(np.arange(1), length=64).shape == (0, 0)
+
+
+def test_bracket_depth_is_a_number_and_ranks_a_counting_unit_first():
+    text = "a(b[c]d)e)f"
+    depth = pattern_signal(text, "bracket depth")
+    np.testing.assert_array_equal(depth, [0, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0])  # a stray ) stays at 0
+    np.testing.assert_array_equal(pattern_mask(text, "bracket depth"), depth > 0)
+    np.testing.assert_array_equal(pattern_signal(text, "digit"), np.zeros(len(text)))
+    rng = np.random.default_rng(0)
+    acts = rng.normal(size=(len(text), 4))
+    acts[:, 2] = 0.5 * depth + 0.01 * rng.normal(size=len(text))  # counts, not just inside/outside
+    acts[:, 3] = depth > 0
+    ranked = rank_units(acts, depth, top=2)
+    assert ranked[0][0] == 2 and ranked[0][1] > 0.99

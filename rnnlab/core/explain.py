@@ -65,6 +65,7 @@ def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tu
 BUILTIN_PATTERNS: dict[str, str] = {
     "inside quotes": 'characters between an opening " and its closing "',
     "inside brackets": "characters inside at least one open (, [ or {",
+    "bracket depth": "how many brackets are open: a number, not yes/no (finds depth-counting units)",
     "start of line": "the first character of each line",
     "after a space": "characters that follow a space",
     "digit": "the digits 0-9 (and other Unicode digits)",
@@ -85,6 +86,8 @@ def pattern_mask(text: str, pattern: str, timeout: float = 1.0) -> np.ndarray:
         inside quotes    True strictly between an opening " and the next " (each " toggles;
                          the quote characters themselves are False; an unclosed quote runs
                          to the end of the text)
+        bracket depth    depth > 0 after reading the character (pattern_signal gives the
+                         depth itself)
         inside brackets  one depth counter for all of ( [ { against ) ] } (kinds are not
                          matched; a closer at depth 0 is ignored, the depth never goes
                          below 0). A character is True when the depth is > 0 both before
@@ -171,6 +174,18 @@ def _inside_brackets(text: str) -> np.ndarray:
     return mask
 
 
+def _bracket_depth(text: str) -> np.ndarray:
+    """Open brackets after reading each character (the counter of _inside_brackets)."""
+    depth, out = 0, np.zeros(len(text), dtype=np.float64)
+    for t, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        out[t] = depth
+    return out
+
+
 def _start_of_line(text: str) -> np.ndarray:
     return np.fromiter((t == 0 or text[t - 1] == "\n" for t in range(len(text))), dtype=bool, count=len(text))
 
@@ -186,14 +201,25 @@ def _digit(text: str) -> np.ndarray:
 _BUILTINS = {
     "inside quotes": _inside_quotes,
     "inside brackets": _inside_brackets,
+    "bracket depth": lambda text: _bracket_depth(text) > 0,
     "start of line": _start_of_line,
     "after a space": _after_a_space,
     "digit": _digit,
 }
 
 
+def pattern_signal(text: str, pattern: str, timeout: float = 1.0) -> np.ndarray:
+    """What the neuron hunt correlates units with, float64 (len(text),): the bracket depth
+    for "bracket depth" (a counting unit follows the number, not just "inside or not"),
+    else pattern_mask as 0/1. Its non-zero characters are the ones the pattern selects."""
+    if pattern == "bracket depth":
+        return _bracket_depth(text)
+    return pattern_mask(text, pattern, timeout).astype(np.float64)
+
+
 def unit_correlations(acts: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Pearson correlation of each unit's activation (T, H) with the mask (T,) as 0/1: (H,).
+    """Pearson correlation of each unit's activation (T, H) with the mask (T,) as 0/1, or
+    with any numeric signal (e.g. the bracket depth): (H,).
 
     A unit that never changes, or a mask that is all True or all False, carries no
     information about the other: its correlation is 0.0, not NaN (also when T is 0).

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.explain import BUILTIN_PATTERNS, PatternError, pattern_mask, rank_units
+from rnnlab.core.explain import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
 
 from . import colors
 from .explain_view import ExplainHeader, export_widget_png
@@ -81,7 +81,7 @@ class _MaskWorker(QtCore.QObject):
             text, pattern = key
             mask, error = None, None
             try:
-                mask = np.asarray(pattern_mask(text, pattern), dtype=bool)
+                mask = np.asarray(pattern_signal(text, pattern), dtype=np.float64)
             except PatternError as e:
                 error = str(e)
             except Exception as e:  # noqa: BLE001 - anything else is still only a message
@@ -345,7 +345,7 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         mask = self._held_mask()
         if mask is None:
             return ""
-        n = int(mask.sum())
+        n = int(np.count_nonzero(mask))
         if n == 0:
             return "the pattern selects no character of this text: every correlation is 0"
         if n == mask.size:

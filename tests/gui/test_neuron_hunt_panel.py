@@ -47,13 +47,13 @@ def panel(qtbot):
 def calls(monkeypatch):
     """Counts the masks the panel computes (the module attribute its worker calls)."""
     seen = []
-    real = neuron_hunt_panel.pattern_mask
+    real = neuron_hunt_panel.pattern_signal
 
     def counting(text, pattern, *args, **kwargs):
         seen.append(pattern)
         return real(text, pattern, *args, **kwargs)
 
-    monkeypatch.setattr(neuron_hunt_panel, "pattern_mask", counting)
+    monkeypatch.setattr(neuron_hunt_panel, "pattern_signal", counting)
     return seen
 
 
