@@ -44,7 +44,8 @@ class ExplainTabs(QtWidgets.QTabWidget):
                  "What the network expects next, and how surprised it was"),
                 (self.temperature, "Temperature", "The same start sampled at several temperatures"),
                 (self.step_through, "Step through", "One character at a time through the equations (tiny models)")):
-            self.setTabToolTip(self.addTab(_scrolling(view), title), tip)
+            tab = _scrolling(view) if view is self.step_through else view  # see _scrolling
+            self.setTabToolTip(self.addTab(tab, title), tip)
         self._result = self._vocab = None
         self._fed: set[QtWidgets.QWidget] = set()  # views that have the latest probe
         self._sample_probe: Callable | None = None
@@ -151,8 +152,8 @@ class ExplainTabs(QtWidgets.QTabWidget):
 
     @staticmethod
     def _view_in(tab: QtWidgets.QWidget) -> QtWidgets.QWidget:
-        """Each tab is a scroll area around its view (or around a box holding it)."""
-        inner = tab.widget()
+        """A tab is its view, a scroll area around it, or a box holding it."""
+        inner = tab.widget() if isinstance(tab, QtWidgets.QScrollArea) else tab
         return getattr(inner, "explained_view", inner)
 
     def _on_tab_changed(self, _index: int) -> None:
@@ -162,8 +163,10 @@ class ExplainTabs(QtWidgets.QTabWidget):
 
 
 def _scrolling(view: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
-    """The view in a scroll area: a tall view (step-through of an LSTM) scrolls instead of
-    pushing the loss plot off a 768-pixel screen."""
+    """The view in a scroll area: the step-through of an LSTM is taller than the tab and
+    scrolls instead of pushing the loss plot off a 768-pixel screen. Only that one: in a
+    scroll area, wrapping labels make Qt size a view by its plots' preferred heights, so
+    the others are better squeezed to the tab."""
     area = QtWidgets.QScrollArea()
     area.setWidget(view)
     area.setWidgetResizable(True)

@@ -98,12 +98,11 @@ class GatesPanel(QtWidgets.QWidget):
         self._scatters = {}
         for col, gate in enumerate(SATURATING.get(cell, ())):
             plot = self.plots.addPlot(row=0, col=col, title=GATE_TITLES[gate])
-            plot.setLabel("bottom", "shut (< 0.1)")
-            plot.setLabel("left", "open (> 0.9)")
-            plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
+            plot.setLabel("bottom", "shut")
+            plot.setLabel("left", "open")
+            plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.setAspectLocked(True)
             plot.plot([0, 1], [1, 0], pen=pg.mkPen("#999999", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
             scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=0.5), brush=pg.mkBrush(colors.BLUE))
             plot.addItem(scatter)

@@ -94,7 +94,7 @@ class LossPlotPanel(QtWidgets.QWidget):
     def _build_plot(self) -> None:
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": _CompactAxis("bottom")})
         self.plot.setObjectName("lossPlot")
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(140)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         tick_font = QtGui.QFont()

@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_finished(self, reason: str) -> None:
         if reason == "budget":
+            self.status.show_budget(1.0, 0.0)  # the last metrics came a little before the end
             self.statusBar().showMessage("Budget reached: training stopped", 8000)
 
     def _update_title(self) -> None:

@@ -66,7 +66,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self.text_view.setToolTip("Each character on a background coloured by the network's surprise "
                                   "at it; click one to see what the network expected after it")
         line = QtGui.QFontMetrics(self.font()).lineSpacing()
-        self.text_view.setMinimumHeight(3 * line + 12)
+        self.text_view.setMinimumHeight(2 * line + 12)
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.text_view.document().setDefaultFont(mono)
         self._viewport = viewport = self.text_view.viewport()
@@ -83,7 +83,7 @@ class NextCharPanel(QtWidgets.QWidget):
     def _build_bars(self) -> None:
         self.bar_plot = plot = pg.PlotWidget(background="w")
         plot.setObjectName("nextCharBars")
-        plot.setMinimumSize(200, 150)
+        plot.setMinimumSize(200, 110)
         item = plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
