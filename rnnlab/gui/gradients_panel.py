@@ -31,7 +31,7 @@ from .loss_plot import _CompactAxis
 from .loss_series import LossSeries
 from .plot_range import follow_x, follow_y
 
-REDRAW_MS = 200  # at most 5 redraws a second, as the loss plot
+REDRAW_MS = 400  # at most 2.5 redraws a second: a second live plot beside the loss plot's 5
 SMOOTHING = 0.9  # EMA factor of the thick gradient-norm curve
 FLOOR = 1e-30  # zeros (a fully vanished gradient) are drawn here: log10(0) is -inf
 LAYER_COLORS = (colors.BLUE, colors.ORANGE, "#2ca02c", "#d62728", "#9467bd", "#8c564b")
