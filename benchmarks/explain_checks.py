@@ -48,7 +48,8 @@ import torch
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.corpus import Corpus, load_corpus
 from rnnlab.core.events import WarningEvent
-from rnnlab.core.explain import gradient_flow, gradient_windows, pattern_mask, rank_units, unit_correlations
+from rnnlab.core.explain import (gradient_flow, gradient_windows, pattern_mask, pattern_signal, rank_units,
+                                 unit_correlations)
 from rnnlab.core.model import ModelConfig
 from rnnlab.core.probe import probe
 from rnnlab.core.trainer import Trainer
@@ -59,7 +60,6 @@ BACK = 32  # "32 chars back" = t = T-1-32 = T-33
 ORDERS = 2.0  # "orders of magnitude": the RNN's log10 ratio at least this far below the others
 PROBE_CHARS, LONG_PROBE_CHARS = 400, 4000
 TARGET_R = 0.6
-_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
 
 _quiet = False
 
@@ -128,20 +128,6 @@ def copy_losses(trainer: Trainer, text: str) -> dict:
             "lines": len(_COPY_LINE.findall(text))}
 
 
-def nesting_depth(text: str) -> np.ndarray:
-    """Depth after reading each character: the "inside brackets" pattern's own counter
-    (one counter for all kinds, never below 0)."""
-    depth = np.zeros(len(text), dtype=np.int64)
-    d = 0
-    for t, ch in enumerate(text):
-        if ch in _OPENERS:
-            d += 1
-        elif ch in _CLOSERS:
-            d = max(d - 1, 0)
-        depth[t] = d
-    return depth
-
-
 def probe_text(corpus: Corpus, length: int) -> str:
     """`length` characters of validation text starting at a line (the first full line)."""
     val = corpus.vocab.decode(corpus.val)
@@ -199,10 +185,10 @@ def check_copy(args: argparse.Namespace) -> dict:
 def measure_units(trainer: Trainer, text: str, long_text: str) -> dict:
     model, vocab = trainer.model, trainer.corpus.vocab
     mask = pattern_mask(text, "inside brackets")
-    depth = nesting_depth(text)
+    depth = pattern_signal(text, "bracket depth")
     layer = probe(model, vocab, text).layers[0]
     long_layer = probe(model, vocab, long_text).layers[0]
-    long_depth = nesting_depth(long_text)
+    long_depth = pattern_signal(long_text, "bracket depth")
     out: dict = {"val_loss": trainer.evaluate().val_loss, "steps": trainer.step_count,
                  "train_seconds": round(trainer.train_seconds, 2)}
     for name, acts, long_acts in (("h", layer.h, long_layer.h), ("c", layer.c, long_layer.c)):
@@ -228,7 +214,7 @@ def check_brackets(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     corpus = load_corpus("builtin:brackets")
     text, long_text = probe_text(corpus, PROBE_CHARS), probe_text(corpus, LONG_PROBE_CHARS)
-    mask, depth = pattern_mask(text, "inside brackets"), nesting_depth(text)
+    mask, depth = pattern_mask(text, "inside brackets"), pattern_signal(text, "bracket depth")
     trainer = make_trainer(corpus, "lstm", args)
     at_init = measure_units(trainer, text, long_text)  # reference: the untrained network
     say(f"brackets: LSTM 1x{HIDDEN}, {args.brackets_seconds:g} s ...")

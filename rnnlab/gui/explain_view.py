@@ -27,6 +27,17 @@ def export_widget_png(widget: QtWidgets.QWidget, path: str | Path, scale: float 
         raise OSError(f"could not write {path}")
 
 
+def export_or_report(widget: QtWidgets.QWidget, path: str | Path, report: Callable[[str], None]) -> bool:
+    """export_widget_png; a failure goes to `report` (the panel's message label) and gives
+    False instead of an exception."""
+    try:
+        export_widget_png(widget, path)
+    except OSError as exc:
+        report(f"Could not export the image: {exc}")
+        return False
+    return True
+
+
 class ExplainHeader(QtWidgets.QWidget):
     """An explanation in plain words (changeable with set_text) and an Export PNG button.
 

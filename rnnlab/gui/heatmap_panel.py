@@ -20,6 +20,7 @@ from . import colors
 from .flow_layout import FlowLayout
 from .heatmap_view import HeatmapView, char_symbol
 from .plot_range import nice_ceil
+from .widgets import refill_layer_and_quantity
 
 MAX_CHARS = 120  # longest window shown; longer texts are cut
 TEXT_DEBOUNCE_MS = 300  # wait for the user to stop typing before asking for a new probe
@@ -165,17 +166,8 @@ class HeatmapPanel(QtWidgets.QWidget):
 
     def _rebuild_choosers(self, cell: str, layers: int) -> None:
         """New items for a new cell type / layer count, keeping the user's choice if valid."""
-        layer, key = self.layer_combo.currentIndex(), self.quantity_combo.currentData()
-        for combo in (self.layer_combo, self.quantity_combo):
-            combo.blockSignals(True)
-            combo.clear()
-        self.layer_combo.addItems([f"layer {k + 1}" for k in range(layers)])
-        for name in CELL_QUANTITIES.get(cell, ("h",)):
-            self.quantity_combo.addItem(QUANTITIES[name][0], name)
-        self.layer_combo.setCurrentIndex(layer if 0 <= layer < layers else 0)
-        self.quantity_combo.setCurrentIndex(max(0, self.quantity_combo.findData(key)))
-        for combo in (self.layer_combo, self.quantity_combo):
-            combo.blockSignals(False)
+        refill_layer_and_quantity(self.layer_combo, self.quantity_combo, layers,
+                                  [(QUANTITIES[name][0], name) for name in CELL_QUANTITIES.get(cell, ("h",))])
         self._update_explanation()
 
     def current_array(self) -> np.ndarray | None:

@@ -27,7 +27,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from rnnlab.core.explain import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
 
 from . import colors
-from .explain_view import ExplainHeader, export_widget_png
+from .explain_view import ExplainHeader, export_or_report
+from .widgets import refill_layer_and_quantity
 from .flow_layout import FlowLayout
 from .plot_range import nice_ceil
 from .symbols import char_symbol
@@ -222,17 +223,8 @@ class NeuronHuntPanel(QtWidgets.QWidget):
 
     def _rebuild_choosers(self, cell: str, layers: int) -> None:
         """New items for a new cell type / layer count, keeping the user's choice if valid."""
-        layer, key = self.layer_combo.currentIndex(), self.quantity_combo.currentData()
-        for combo in (self.layer_combo, self.quantity_combo):
-            combo.blockSignals(True)
-            combo.clear()
-        self.layer_combo.addItems([f"layer {k + 1}" for k in range(layers)])
-        for name in ("h", "c") if cell == "lstm" else ("h",):
-            self.quantity_combo.addItem(QUANTITY_LABELS[name], name)
-        self.layer_combo.setCurrentIndex(layer if 0 <= layer < layers else 0)
-        self.quantity_combo.setCurrentIndex(max(0, self.quantity_combo.findData(key)))
-        for combo in (self.layer_combo, self.quantity_combo):
-            combo.blockSignals(False)
+        refill_layer_and_quantity(self.layer_combo, self.quantity_combo, layers,
+                                  [(QUANTITY_LABELS[name], name) for name in (("h", "c") if cell == "lstm" else ("h",))])
         self._cell_level = None
 
     def current_array(self) -> np.ndarray | None:
@@ -476,12 +468,7 @@ class NeuronHuntPanel(QtWidgets.QWidget):
     def export_image(self, path: str | Path) -> bool:
         """The whole panel as a PNG at twice the screen size. A failure is shown in the
         panel's error label and returns False; nothing is raised."""
-        try:
-            export_widget_png(self, path)
-        except Exception as e:  # noqa: BLE001
-            self._show_error(f"could not export the image: {e}")
-            return False
-        return True
+        return export_or_report(self, path, self._show_error)
 
 
 def mask_html(text: str, mask: np.ndarray) -> str:

@@ -23,7 +23,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from rnnlab.core.explain import surprisal_bits, top_next
 
 from . import colors
-from .explain_view import ExplainHeader, export_widget_png
+from .explain_view import ExplainHeader, export_or_report
 from .symbols import char_symbol
 
 TOP_K = 10  # bars drawn
@@ -326,12 +326,7 @@ class NextCharPanel(QtWidgets.QWidget):
     def export_image(self, path: str | Path) -> bool:
         """The whole panel as a PNG at twice the screen size. A failure is shown in the
         panel's error label and returns False; nothing is raised."""
-        try:
-            export_widget_png(self, path)
-        except Exception as e:  # noqa: BLE001
-            self._show_error(f"could not export the image: {e}")
-            return False
-        return True
+        return export_or_report(self, path, self._show_error)
 
 
 def _legend_html() -> str:

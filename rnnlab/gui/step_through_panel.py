@@ -34,7 +34,7 @@ from rnnlab.core.model import CharRNN
 from rnnlab.core.probe import GATE_NAMES
 from rnnlab.core.vocab import Vocabulary, format_chars
 from rnnlab.gui import colors
-from rnnlab.gui.explain_view import ExplainHeader
+from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.symbols import show_char
 
@@ -405,12 +405,7 @@ class StepThroughPanel(QtWidgets.QWidget):
 
     def export_image(self, path: str) -> bool:
         """Save the panel as a PNG; a failure is shown in the panel. True on success."""
-        try:
-            self.header.export_png(path)
-        except OSError as err:
-            self._show_message(f"Cannot export: {err}.")
-            return False
-        return True
+        return export_or_report(self, path, self._show_message)
 
     # ---- preparing a walk -------------------------------------------------------------------
 

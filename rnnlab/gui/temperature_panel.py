@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from rnnlab.core.model import CharRNN
 from rnnlab.core.sampler import SamplerError, SampleSettings, prime_ids
 from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.explain_view import ExplainHeader
+from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS, shutdown, start_sampling_thread
 from rnnlab.gui.widgets import spin_box
@@ -353,12 +353,7 @@ class TemperaturePanel(QtWidgets.QWidget):
 
     def export_image(self, path: str) -> bool:
         """Save the panel as a PNG; a failure is shown in the panel. True on success."""
-        try:
-            self.header.export_png(path)
-        except OSError as err:
-            self._show_error(f"Cannot export: {err}.")
-            return False
-        return True
+        return export_or_report(self, path, self._show_error)
 
     # ---- from the slots (GUI thread) ----------------------------------------------------
 

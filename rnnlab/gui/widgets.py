@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
 
 
 def spin_box(name: str, low: float, high: float, value: float | None = None, *, tip: str = "",
@@ -22,3 +22,20 @@ def spin_box(name: str, low: float, high: float, value: float | None = None, *, 
     if tip:
         spin.setToolTip(tip)
     return spin
+
+
+def refill_layer_and_quantity(layer_combo: QComboBox, quantity_combo: QComboBox, layers: int,
+                              quantities: list[tuple[str, str]]) -> None:
+    """New items for a new model (layer count; (label, key) quantities), keeping the user's
+    choices where they still exist, without emitting change signals on the way."""
+    layer, key = layer_combo.currentIndex(), quantity_combo.currentData()
+    for combo in (layer_combo, quantity_combo):
+        combo.blockSignals(True)
+        combo.clear()
+    layer_combo.addItems([f"layer {k + 1}" for k in range(layers)])
+    for label, name in quantities:
+        quantity_combo.addItem(label, name)
+    layer_combo.setCurrentIndex(layer if 0 <= layer < layers else 0)
+    quantity_combo.setCurrentIndex(max(0, quantity_combo.findData(key)))
+    for combo in (layer_combo, quantity_combo):
+        combo.blockSignals(False)

@@ -224,4 +224,4 @@ def test_export_png(panel, qtbot, tmp_path):
     assert panel.export_image(str(tmp_path / "hunt.png"))
     assert not QtGui.QImage(str(tmp_path / "hunt.png")).isNull()
     assert not panel.export_image(str(tmp_path / "missing" / "dir" / "hunt.png"))
-    assert "could not export" in panel.error_text()
+    assert "Could not export" in panel.error_text()

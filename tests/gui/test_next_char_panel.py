@@ -181,4 +181,4 @@ def test_export_png(panel, tmp_path):
     image = QtGui.QImage(str(tmp_path / "next.png"))
     assert not image.isNull() and image.width() >= 2 * 300
     assert not panel.export_image(str(tmp_path / "no" / "such" / "next.png"))
-    assert "could not export" in panel.error_text()
+    assert "Could not export" in panel.error_text()

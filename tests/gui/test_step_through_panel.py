@@ -158,7 +158,7 @@ def test_export_png(panel, tmp_path):
     image = QtGui.QImage(str(path))
     assert not image.isNull() and image.width() == 1000
     assert not panel.export_image(str(tmp_path / "missing" / "x.png"))
-    assert "Cannot export" in panel.message()
+    assert "Could not export" in panel.message()
 
 
 def test_nice_level():

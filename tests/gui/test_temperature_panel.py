@@ -183,4 +183,4 @@ def test_export_png(qtbot, panel, tmp_path):
     assert panel.export_image(str(path))
     assert not QtGui.QImage(str(path)).isNull()
     assert not panel.export_image(str(tmp_path / "missing" / "x.png"))
-    assert "Cannot export" in panel.error_label.text()
+    assert "Could not export" in panel.error_label.text()
