@@ -52,6 +52,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._dirty = False
         self._resmooth_pending = False
         self._follow = True  # the view follows the data until the user zooms or pans
+        self._baseline: float | None = None  # nats/char of a simple model to beat (n-gram)
         self._build_toolbar()
         self._build_plot()
         layout = QtWidgets.QVBoxLayout(self)
@@ -105,7 +106,7 @@ class LossPlotPanel(QtWidgets.QWidget):
             axis.setTextPen(colors.AXIS)
             axis.setTickFont(tick_font)
         legend = item.addLegend(offset=(-8, 8), labelTextColor=colors.AXIS, labelTextSize="10pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 210))
+        legend.setBrush(pg.mkBrush(255, 255, 255, 140))  # see-through: curves may pass under it
         raw_pen = pg.mkPen(QtGui.QColor(31, 119, 180, 75), width=1)
         self.raw_curve = item.plot(pen=raw_pen, name="training, each step")
         self.smooth_curve = item.plot(pen=pg.mkPen(colors.DARK_BLUE, width=2.5), name="training, smoothed")
@@ -115,6 +116,12 @@ class LossPlotPanel(QtWidgets.QWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
+        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(
+            colors.AXIS, width=1.5, style=QtCore.Qt.PenStyle.DashLine), label="",
+            labelOpts={"position": 0.02, "color": colors.AXIS, "anchors": [(0, 1), (0, 1)]})
+        self.baseline_line.setObjectName("lossBaselineLine")
+        self.baseline_line.hide()
+        item.addItem(self.baseline_line, ignoreBounds=True)
 
     # --- data in ----------------------------------------------------------------------
 
@@ -141,6 +148,15 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._evals = []
         self._follow = True
         self._mark_dirty()
+
+    def set_baseline(self, loss: float | None, label: str = "") -> None:
+        """A dashed horizontal line at `loss` nats/char (e.g. the n-gram baseline); None hides it."""
+        self._baseline = loss
+        self._baseline_label = label
+        self._mark_dirty()
+
+    def baseline(self) -> float | None:
+        return self._baseline
 
     def point_count(self) -> int:
         return self._series.n
@@ -209,7 +225,17 @@ class LossPlotPanel(QtWidgets.QWidget):
         ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
         ev = ev.reshape(-1, 2)
         _set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
+        self._draw_baseline(scale, log)
         self._follow_data(x, ev, scale, log)
+
+    def _draw_baseline(self, scale: float, log: bool) -> None:
+        b = self._baseline
+        visible = b is not None and math.isfinite(b) and b > 0
+        self.baseline_line.setVisible(visible)
+        if visible:
+            self.baseline_line.setPos(math.log10(b * scale) if log else b * scale)
+            unit = "bits" if scale != 1.0 else "nats"
+            self.baseline_line.label.setFormat(f"{self._baseline_label} {b * scale:.2f} {unit}/char")
 
     def _follow_data(self, x: np.ndarray, ev: np.ndarray, scale: float, log: bool) -> None:
         view = self.plot.getPlotItem().getViewBox()
@@ -225,6 +251,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         evals = ev[np.isfinite(ev[:, 1])]
         xs += [float(evals[:, 0].min()), float(evals[:, 0].max())] if len(evals) else []
         ys += [float(evals[:, 1].min()), float(evals[:, 1].max())] if len(evals) else []
+        ys += [self._baseline] if self.baseline_line.isVisible() and xs else []
         ys = [y * scale for y in ys]
         if log:
             ys = [math.log10(y) for y in ys if y > 0]

@@ -18,6 +18,7 @@ from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
 from rnnlab.core.run_state import corpus_for
 from rnnlab.gui import settings
+from rnnlab.gui.baseline import BASELINE_ORDER, BaselineComputer
 from rnnlab.gui.data_panel import DataPanel
 from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.heatmap_panel import HeatmapPanel
@@ -28,7 +29,7 @@ from rnnlab.gui.prompts import Prompts
 from rnnlab.gui.sampling_controller import SamplingController
 from rnnlab.gui.sampling_panel import SamplingPanel
 from rnnlab.gui.status import MessageBar, TrainingStatus
-from rnnlab.gui.training_panel import TrainingPanel
+from rnnlab.gui.training_panel import GUI_EVAL_CHARS, TrainingPanel
 from rnnlab.gui.training_session import TrainingSession
 
 SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)
         self.session = TrainingSession(self)
+        self.baseline = BaselineComputer(self)
         self._status_shown = 0.0
         self._build_panels()
         self._build_layout()
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
         self.explain.wants_gradients.connect(s.set_wants_gradients)
         self.explain.set_model_source(self._model_snapshot)
         self.explain.set_sample_probe(self._probe_last_sample)
+        self.baseline.done.connect(self._on_baseline_done)
         # a method of this QObject, not a lambda: the slot must run in the GUI thread (queued)
         self.sampling.worker.finished.connect(self._on_sample_finished)
         s.finished.connect(self._on_session_finished)
@@ -231,6 +234,8 @@ class MainWindow(QMainWindow):
             self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
             return False
         self.data_panel.show_corpus(trainer.corpus)
+        self.loss_plot.set_baseline(None)
+        self.baseline.start(trainer.corpus, trainer.config.eval_max_chars)
         self.model_panel.set_config(trainer.model_config)
         self.training_panel.set_config(trainer.config)
         self.heatmap.set_default_text(trainer.corpus.val_snippet(120))
@@ -269,11 +274,18 @@ class MainWindow(QMainWindow):
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:
         self.model_panel.set_vocab_size(len(corpus.vocab))
+        self.loss_plot.set_baseline(None)
+        self.baseline.start(corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
         self.heatmap.set_default_text(corpus.val_snippet(120))
         if self.session.trainer is None:
             self.session.set_probe_text(self.heatmap.probe_text())
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
+
+    def _on_baseline_done(self, corpus, loss: float) -> None:
+        current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
+        if corpus is current:
+            self.loss_plot.set_baseline(loss, f"{BASELINE_ORDER}-gram baseline")
 
     def _on_model_preset_applied(self, preset) -> None:
         self.training_panel.apply_preset(preset)

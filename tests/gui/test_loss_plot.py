@@ -239,3 +239,22 @@ def test_view_follows_bits_and_log_axes(panel, qtbot):
     assert _shows_all(panel, 1, 100, math.log10(losses.min() / LN2), math.log10(losses.max() / LN2))
     (_, _), (y0, y1) = _view(panel).viewRange()
     assert y1 < 2  # log10 coordinates, not the raw values
+
+
+def test_baseline_line_follows_units_and_log(panel, qtbot):
+    panel.append_steps(*_points(50))
+    panel.set_baseline(1.5, "5-gram baseline")
+    panel._flush()
+    line = panel.baseline_line
+    assert line.isVisible() and line.value() == pytest.approx(1.5)
+    assert "5-gram baseline 1.50 nats/char" in line.label.toPlainText()
+    panel.units_combo.setCurrentIndex(1)
+    panel._flush()
+    assert line.value() == pytest.approx(1.5 / LN2) and "bits/char" in line.label.toPlainText()
+    panel.log_check.setChecked(True)
+    panel._flush()
+    assert line.value() == pytest.approx(math.log10(1.5 / LN2))
+    assert _shows_all(panel, 1, 50, math.log10(1.5 / LN2), math.log10(1.5 / LN2))
+    panel.set_baseline(None)
+    panel._flush()
+    assert not line.isVisible()

@@ -242,3 +242,13 @@ def test_window_fits_a_1024x768_projector(window, qtbot):
     for panel in (window.loss_plot, window.heatmap, window.sampling_panel):
         assert panel.width() >= panel.minimumSizeHint().width()
         assert panel.height() >= panel.minimumSizeHint().height()
+
+
+def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
+    from rnnlab.core.ngram import validation_loss
+    from rnnlab.gui.baseline import BASELINE_ORDER
+    from rnnlab.gui.training_panel import GUI_EVAL_CHARS
+
+    qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
+    expected = validation_loss(window.data_panel.corpus(), BASELINE_ORDER, max_chars=GUI_EVAL_CHARS)
+    assert window.loss_plot.baseline() == pytest.approx(expected)
