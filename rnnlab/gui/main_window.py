@@ -18,7 +18,8 @@ from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
 from rnnlab.core.run_state import corpus_for
 from rnnlab.gui import settings
-from rnnlab.gui.baseline import BASELINE_ORDER, BaselineComputer
+from rnnlab.gui.background import LatestOnly
+from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
 from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.heatmap_panel import HeatmapPanel
@@ -53,7 +54,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)
         self.session = TrainingSession(self)
-        self.baseline = BaselineComputer(self)
+        self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
+        self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
         self._status_shown = 0.0
         self._build_panels()
         self._build_layout()
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.explain.set_model_source(self._model_snapshot)
         self.explain.set_sample_probe(self._probe_last_sample)
         self.baseline.done.connect(self._on_baseline_done)
+        self.memorisation.done.connect(self._on_memorisation_done)
         # a method of this QObject, not a lambda: the slot must run in the GUI thread (queued)
         self.sampling.worker.finished.connect(self._on_sample_finished)
         s.finished.connect(self._on_session_finished)
@@ -235,7 +238,7 @@ class MainWindow(QMainWindow):
             return False
         self.data_panel.show_corpus(trainer.corpus)
         self.loss_plot.set_baseline(None)
-        self.baseline.start(trainer.corpus, trainer.config.eval_max_chars)
+        start_baseline(self.baseline, trainer.corpus, trainer.config.eval_max_chars)
         self.model_panel.set_config(trainer.model_config)
         self.training_panel.set_config(trainer.config)
         self.heatmap.set_default_text(trainer.corpus.val_snippet(120))
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
     def _on_data_corpus_loaded(self, corpus) -> None:
         self.model_panel.set_vocab_size(len(corpus.vocab))
         self.loss_plot.set_baseline(None)
-        self.baseline.start(corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
+        start_baseline(self.baseline, corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
         self.heatmap.set_default_text(corpus.val_snippet(120))
         if self.session.trainer is None:
             self.session.set_probe_text(self.heatmap.probe_text())
@@ -334,6 +337,14 @@ class MainWindow(QMainWindow):
 
     def _on_sample_finished(self, _reason: str) -> None:
         self.explain.refresh_sample()
+        sample, trainer = self.sampling_panel.last_sample(), self.session.trainer
+        if sample and trainer is not None:
+            start_memorisation(self.memorisation, sample, trainer.corpus)
+
+    def _on_memorisation_done(self, key, report) -> None:
+        sample, _corpus = key
+        if sample == self.sampling_panel.last_sample():
+            self.sampling_panel.show_memorisation(report)
 
     def _probe_last_sample(self):
         """(ProbeResult, Vocabulary) of the last generated sample, for the next-char view."""

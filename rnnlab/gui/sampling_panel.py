@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayo
 
 from rnnlab.core.sampler import SamplerError, SampleSettings
 from rnnlab.gui import colors
+from rnnlab.gui.symbols import char_symbol
 from rnnlab.gui.widgets import spin_box
 
 ERROR_STYLE = "color: #c62828;"
@@ -78,6 +79,11 @@ class SamplingPanel(QWidget):
         self.sampleErrorLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sampleErrorLabel.hide()
         form.addRow(self.sampleErrorLabel)
+        self._named(QLabel(), "memorisationLabel")
+        self.memorisationLabel.setWordWrap(True)
+        self.memorisationLabel.setToolTip("How much of the last sample is copied verbatim from the training text")
+        self.memorisationLabel.hide()
+        form.addRow(self.memorisationLabel)
         form.addRow(self._output())
 
     def _named(self, widget: QWidget, name: str) -> QWidget:
@@ -194,6 +200,7 @@ class SamplingPanel(QWidget):
             sep = "" if empty else ("\n" if self._ends_with_newline else "\n\n")
             self.append_text(f"{sep}{title}\n")
         self._sample = ""  # this generation's text, without the title
+        self.memorisationLabel.hide()
         self.sampleErrorLabel.hide()
         self._generating = True
         self._refresh_button()
@@ -244,6 +251,19 @@ class SamplingPanel(QWidget):
     def show_error(self, message: str) -> None:
         self._show_message(message)
         self.finish()
+
+    def show_memorisation(self, report) -> None:
+        """One line under the buttons: share of copied 20-char pieces, the longest copy."""
+        if report.pieces == 0:
+            text = f"Copied from the training text: too short to tell (under {report.n} characters)."
+        else:
+            longest = report.longest[0] if report.longest else ""
+            shown = longest if len(longest) <= 40 else longest[:37] + "…"
+            text = (f"Copied from the training text: {report.share:.0%} of its {report.n}-character pieces; "
+                    f"longest copy {report.longest_length} characters"
+                    + (f": “{''.join(char_symbol(c, ' ') for c in shown)}”" if shown else "") + ".")
+        self.memorisationLabel.setText(text)
+        self.memorisationLabel.show()
 
     def last_sample(self) -> str:
         """The text of the latest generation (without its title line)."""

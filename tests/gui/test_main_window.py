@@ -252,3 +252,16 @@ def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
     qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
     expected = validation_loss(window.data_panel.corpus(), BASELINE_ORDER, max_chars=GUI_EVAL_CHARS)
     assert window.loss_plot.baseline() == pytest.approx(expected)
+
+
+def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
+                    timeout=10000)
+    panel = window.sampling_panel
+    panel.sampleLengthSpin.setValue(80)
+    panel.primeEdit.setText("hello")
+    window.sampling.generate(panel.settings())
+    label = panel.memorisationLabel
+    qtbot.waitUntil(lambda: label.isVisible(), timeout=10000)
+    assert "Copied from the training text:" in label.text() and "%" in label.text()
