@@ -261,7 +261,7 @@ class SamplingPanel(QWidget):
             shown = longest if len(longest) <= 40 else longest[:37] + "…"
             text = (f"Copied from the training text: {report.share:.0%} of its {report.n}-character pieces; "
                     f"longest copy {report.longest_length} characters"
-                    + (f": “{''.join(char_symbol(c, ' ') for c in shown)}”" if shown else "") + ".")
+                    + (f": “{''.join(char_symbol(c) for c in shown)}”" if shown else "") + ".")
         self.memorisationLabel.setText(text)
         self.memorisationLabel.show()
 
