@@ -18,6 +18,16 @@ class Requester(QObject):
     request = Signal(object, object, object)
 
 
+class ScoreCollector(QObject):
+    def __init__(self):
+        super().__init__()
+        self.scored = []
+
+    @Slot(str, object)
+    def on_scored(self, text, probs):
+        self.scored.append((text, probs))
+
+
 class Collector(QObject):
     """Receives the worker's signals in the GUI thread (so they arrive in order, queued)."""
 
@@ -203,8 +213,9 @@ def test_samples_coloured_by_surprise_when_asked(panel):
 
 def test_worker_scores_every_character_with_its_model_probability(rig, model_and_vocab, qtbot):
     _thread, worker, requester, collector = rig
-    scored = []
-    worker.scored.connect(lambda text, probs: scored.append((text, probs)), QtCore.Qt.ConnectionType.QueuedConnection)
+    scores = ScoreCollector()  # a QObject of the GUI thread: its slot runs there, in order with finished
+    worker.scored.connect(scores.on_scored)
+    scored = scores.scored
     model, vocab = model_and_vocab
     requester.request.emit(model, vocab, SampleSettings(length=200, seed=3))
     qtbot.waitUntil(_ended(collector), timeout=5000)
