@@ -1,22 +1,10 @@
 """`rnnlab ngram`: JSON lines per order, plain output, and one-line errors with exit 2."""
 
-import json
-
 import pytest
 
-from rnnlab.cli.main import main
 from rnnlab.core.corpus import load_corpus
 from rnnlab.core.ngram import validation_loss
-
-
-def run_cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def json_lines(out):
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+from tests.test_cli import json_lines, run_cli  # the CLI tests' own helpers
 
 
 def test_json_one_object_per_order(capsys):

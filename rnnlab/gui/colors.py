@@ -37,6 +37,17 @@ def _colormap(stops, name: str) -> pg.ColorMap:
     return pg.ColorMap(pos, rgb, name=name)
 
 
+def style_axes(item: pg.PlotItem) -> None:
+    """The house look of a plot's left and bottom axes: dark lines and 10 pt tick labels."""
+    tick_font = pg.QtGui.QFont()
+    tick_font.setPointSize(10)
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(AXIS)
+        axis.setTextPen(AXIS)
+        axis.setTickFont(tick_font)
+
+
 def diverging_map() -> pg.ColorMap:
     """blue -> white -> red, white at the middle of the levels."""
     return _colormap(_DIVERGING, "rnnlab-diverging")

@@ -276,13 +276,7 @@ def _plot_widget(name: str, bottom: pg.AxisItem) -> pg.PlotWidget:
     plot.setMinimumSize(150, 150)
     item = plot.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.15)
-    tick_font = QtGui.QFont()
-    tick_font.setPointSize(10)
-    for side in ("left", "bottom"):
-        axis = item.getAxis(side)
-        axis.setPen(colors.AXIS)
-        axis.setTextPen(colors.AXIS)
-        axis.setTickFont(tick_font)
+    colors.style_axes(item)
     return plot
 
 

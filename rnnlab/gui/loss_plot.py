@@ -98,13 +98,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.plot.setMinimumHeight(140)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
-        tick_font = QtGui.QFont()
-        tick_font.setPointSize(10)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(colors.AXIS)
-            axis.setTextPen(colors.AXIS)
-            axis.setTickFont(tick_font)
+        colors.style_axes(item)
         legend = item.addLegend(offset=(-8, 8), labelTextColor=colors.AXIS, labelTextSize="10pt")
         legend.setBrush(pg.mkBrush(255, 255, 255, 140))  # see-through: curves may pass under it
         raw_pen = pg.mkPen(QtGui.QColor(31, 119, 180, 75), width=1)

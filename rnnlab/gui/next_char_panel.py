@@ -91,13 +91,7 @@ class NextCharPanel(QtWidgets.QWidget):
         item.showGrid(y=True, alpha=0.15)
         style = {"font-size": "10pt", "color": colors.AXIS}
         item.setLabel("left", "probability", **style)
-        tick_font = QtGui.QFont()
-        tick_font.setPointSize(10)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(colors.AXIS)
-            axis.setTextPen(colors.AXIS)
-            axis.setTickFont(tick_font)
+        colors.style_axes(item)
         item.setYRange(0.0, 1.0, padding=0.02)
         item.setXRange(-0.6, TOP_K - 0.4, padding=0)
         self.bar_item = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8)
