@@ -41,7 +41,7 @@ class EvalEvent:
 @dataclass(frozen=True)
 class WarningEvent:
     step: int
-    kind: str  # "nonfinite" | "restored" | "exploding"
+    kind: str  # "nonfinite" | "restored" | "exploding" | "out" (of a race)
     message: str
     name = "warning"
 
