@@ -36,6 +36,20 @@ def add_parser(sub) -> None:
     m.add_argument("--layers", type=int)
     m.add_argument("--embedding", type=int, help="embedding size; 0 = one-hot input")
     m.add_argument("--dropout", type=float, help="dropout between layers")
+    t = add_training_options(p)
+    budget = t.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="stop after N steps")
+    budget.add_argument("--seconds", type=float, help="stop after S seconds of training")
+    budget.add_argument("--epochs", type=float, help="stop after E passes over the text")
+    d = add_text_options(p)
+    d.add_argument("--out", help="checkpoint to write (default: TEXT-CELL.rnnlab here)")
+    d.add_argument("--resume", help="continue exactly from this checkpoint")
+    p.add_argument("--json", action="store_true", help="print one JSON object per line")
+    p.set_defaults(run=run)
+
+
+def add_training_options(p):
+    """The training settings, shared with `rnnlab race`; returns the group for more."""
     t = p.add_argument_group("training")
     t.add_argument("--batch", type=int, help="parallel streams")
     t.add_argument("--seq", type=int, help="BPTT window in characters")
@@ -49,22 +63,20 @@ def add_parser(sub) -> None:
     t.add_argument("--device", choices=DEVICES)
     t.add_argument("--threads", type=int, help="CPU threads for torch; 0 = default")
     t.add_argument("--seed", type=int)
-    budget = t.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, help="stop after N steps")
-    budget.add_argument("--seconds", type=float, help="stop after S seconds of training")
-    budget.add_argument("--epochs", type=float, help="stop after E passes over the text")
+    return t
+
+
+def add_text_options(p):
+    """How the text is read, shared with `rnnlab race`; returns the group."""
     d = p.add_argument_group("files")
-    d.add_argument("--out", help="checkpoint to write (default: TEXT-CELL.rnnlab here)")
-    d.add_argument("--resume", help="continue exactly from this checkpoint")
     d.add_argument("--encoding", help="text encoding when not UTF-8/UTF-16, e.g. cp1252")
     d.add_argument("--vocab-cap", type=int, default=512, help="most distinct symbols kept")
     d.add_argument("--val-fraction", type=float, default=0.1, help="held-out share of the text")
-    p.add_argument("--json", action="store_true", help="print one JSON object per line")
-    p.set_defaults(run=run)
+    return d
 
 
 def run(args) -> int:
-    _check_ranges(args)
+    check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
     trainer = _resume(args) if args.resume else _fresh(args)
     out = Path(args.out or args.resume or _default_out(trainer))
@@ -83,9 +95,9 @@ def run(args) -> int:
     return EXIT_PAUSED if reason == "paused" else 0
 
 
-def _check_ranges(args) -> None:
+def check_ranges(args) -> None:
     for name in ("steps", "seconds", "epochs"):
-        value = getattr(args, name)
+        value = getattr(args, name, None)
         if value is not None and value <= 0:
             raise UsageError(f"--{name} must be positive, not {value:g}")
     if args.vocab_cap < 2:
@@ -94,7 +106,7 @@ def _check_ranges(args) -> None:
         raise UsageError(f"--val-fraction must be in (0, 0.5], not {args.val_fraction:g}")
 
 
-def _given(args, names) -> dict:
+def given(args, names) -> dict:
     return {n: getattr(args, n) for n in names if getattr(args, n) is not None}
 
 
@@ -102,19 +114,19 @@ def _fresh(args) -> Trainer:
     preset = get_preset(args.preset)
     corpus = load_corpus(args.text or preset.corpus, encoding=args.encoding,
                          vocab_cap=args.vocab_cap, val_fraction=args.val_fraction)
-    model_config = preset.model_config(len(corpus.vocab), **_given(args, MODEL_OPTIONS))
-    train_config = preset.train_config(**_given(args, TRAIN_OPTIONS))
+    model_config = preset.model_config(len(corpus.vocab), **given(args, MODEL_OPTIONS))
+    train_config = preset.train_config(**given(args, TRAIN_OPTIONS))
     return Trainer(corpus, model_config, train_config)
 
 
 def _resume(args) -> Trainer:
-    given = _given(args, MODEL_OPTIONS)
-    if given:
+    model_options = given(args, MODEL_OPTIONS)
+    if model_options:
         raise UsageError(f"--resume keeps the checkpoint's model; drop "
-                         f"{', '.join('--' + n for n in given)}")
+                         f"{', '.join('--' + n for n in model_options)}")
     meta = read_metadata(args.resume)
     corpus = corpus_for(meta, args.text, args.encoding)
-    return load_trainer(args.resume, corpus, **_given(args, TRAIN_OPTIONS))
+    return load_trainer(args.resume, corpus, **given(args, TRAIN_OPTIONS))
 
 
 def _default_out(trainer: Trainer) -> str:
