@@ -5,14 +5,8 @@
                 same prime, length and seed) -> chunk(str) ... finished / failed
              -> appended to the column's QPlainTextEdit as it arrives
 
-The columns run in parallel, one SamplingWorker (sampling_worker.py) per column, so they
-grow together. Threads are made on the first Generate and kept (at most one per column
-ever shown, MAX_COLUMNS); `shutdown()` ends them all within SHUTDOWN_MS.
-
-Restarting while columns still run: each busy worker is told to stop and its slot
-remembers how many old generations are still to report; their late chunks and their
-end signal are dropped (a worker's signals arrive in the order they were sent), so the
-new columns only ever show the new text.
+The columns (sample_columns.py) run in parallel, one SamplingWorker per column, so they
+grow together.
 """
 
 from __future__ import annotations
@@ -20,18 +14,18 @@ from __future__ import annotations
 import copy
 import math
 import re
-import time
 from typing import Callable
 
-from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt, Signal, Slot
 
 from rnnlab.core.model import CharRNN
 from rnnlab.core.sampler import SamplerError, SampleSettings, prime_ids
 from rnnlab.core.vocab import Vocabulary
 from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
-from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS, shutdown, start_sampling_thread
+from rnnlab.gui.sample_columns import SampleColumns
+from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS
 from rnnlab.gui.widgets import spin_box
 
 ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
@@ -90,74 +84,6 @@ def _labelled(text: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
     return box
 
 
-class _Slot(QObject):
-    """One column's worker, its thread, and the GUI-thread end of its signals.
-
-    Lives in the GUI thread, so the worker's signals reach these slots queued, in order.
-    """
-
-    request = Signal(object, object, object)  # model, vocab, settings -> worker.generate (queued)
-
-    def __init__(self, panel: "TemperaturePanel", index: int, chunk_interval: float) -> None:
-        super().__init__(panel)
-        self.panel, self.index = panel, index
-        self.thread, self.worker = start_sampling_thread(chunk_interval=chunk_interval)
-        self.thread.setObjectName(f"temperatureThread{index}")
-        self.request.connect(self.worker.generate)
-        self.worker.chunk.connect(self.on_chunk)
-        self.worker.finished.connect(self.on_finished)
-        self.worker.failed.connect(self.on_failed)
-        self.busy = False  # the current generation has not reported its end yet
-        self.stale = 0  # older generations still to report (their signals are dropped)
-        self.retired = False  # shut down: whatever still arrives is dropped
-
-    def start(self, model, vocab, settings: SampleSettings) -> None:
-        if self.busy:  # restart: the old generation ends soon; ignore what it still sends
-            self.worker.stop()
-            self.stale += 1
-        self.busy = True
-        self.request.emit(model, vocab, settings)
-
-    def abandon(self) -> None:
-        """Stop the current generation and drop what it still sends (column went away)."""
-        if self.busy:
-            self.worker.stop()
-            self.stale += 1
-            self.busy = False
-
-    def retire(self) -> None:
-        """After shutdown: chunks already on their way must not reach a later generation."""
-        self.retired, self.busy = True, False
-        self.deleteLater()
-
-    @Slot(str)
-    def on_chunk(self, text: str) -> None:
-        if not self.stale and self.busy and not self.retired:
-            self.panel._append(self.index, text)
-
-    @Slot(str)
-    def on_finished(self, reason: str) -> None:
-        if self._end_of_stale():
-            return
-        self.busy = False
-        self.panel._column_ended(self.index, reason, None)
-
-    @Slot(str)
-    def on_failed(self, message: str) -> None:
-        if self._end_of_stale():
-            return
-        self.busy = False
-        self.panel._column_ended(self.index, "failed", message)
-
-    def _end_of_stale(self) -> bool:
-        if self.retired:
-            return True
-        if self.stale:
-            self.stale -= 1
-            return True
-        return False
-
-
 class TemperaturePanel(QtWidgets.QWidget):
     """Side-by-side samples at several temperatures (see the module docstring)."""
 
@@ -170,15 +96,10 @@ class TemperaturePanel(QtWidgets.QWidget):
         self.setObjectName("temperaturePanel")
         self._source: ModelSource | None = None
         self._chunk_interval = chunk_interval
-        self._slots: list[_Slot] = []
-        self._columns: list[tuple[QtWidgets.QLabel, QtWidgets.QPlainTextEdit]] = []
         self._running = False
         self._temperature_error = False  # the error label shows a temperatures message
         self._build()
         self._set_columns(parse_temperatures(DEFAULT_TEMPERATURES))
-        app = QCoreApplication.instance()
-        if app is not None:  # never leave a running QThread behind at exit
-            app.aboutToQuit.connect(self.shutdown)
 
     # ---- building ---------------------------------------------------------------------
 
@@ -211,8 +132,10 @@ class TemperaturePanel(QtWidgets.QWidget):
                        self.generate_button):
             controls.addWidget(widget)
 
-        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, objectName="temperatureColumns")
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = SampleColumns("temperatureColumns", "temp", self, self._chunk_interval)
+        self.splitter.chunk_received.connect(self.chunk_received)
+        self.splitter.running_changed.connect(self._set_running)
+        self.splitter.failed.connect(self._on_column_failed)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -227,45 +150,8 @@ class TemperaturePanel(QtWidgets.QWidget):
         self.temperatures_edit.returnPressed.connect(self._on_return)
         self.temperatures_edit.textEdited.connect(self._on_temperatures_edited)
 
-    def _new_column(self, index: int) -> tuple[QtWidgets.QWidget, QtWidgets.QLabel, QtWidgets.QPlainTextEdit]:
-        box = QtWidgets.QWidget()
-        title = QtWidgets.QLabel(objectName=f"tempHeader{index}")
-        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        bold = title.font()
-        bold.setBold(True)
-        title.setFont(bold)
-        out = QtWidgets.QPlainTextEdit(objectName=f"tempOutput{index}", readOnly=True)
-        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > font.pointSizeF():  # follow a larger UI font (projectors)
-            font.setPointSizeF(self.font().pointSizeF())
-        out.setFont(font)
-        out.setMinimumWidth(40)
-        out.setMinimumHeight(80)
-        column = QtWidgets.QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(title)
-        column.addWidget(out, 1)
-        return box, title, out
-
     def _set_columns(self, temperatures: list[float]) -> None:
-        """One column per temperature, cleared; widgets are reused when the count is unchanged."""
-        if len(temperatures) != len(self._columns):
-            for index in range(self.splitter.count() - 1, -1, -1):
-                widget = self.splitter.widget(index)
-                widget.hide()
-                widget.setParent(None)
-                widget.deleteLater()
-            self._columns = []
-            for index in range(len(temperatures)):
-                box, title, out = self._new_column(index)
-                self.splitter.addWidget(box)
-                self._columns.append((title, out))
-            self.splitter.setSizes([1000] * len(temperatures))  # equal widths
-        for (title, out), temp in zip(self._columns, temperatures):
-            title.setText(f"T = {temp:g}")
-            title.setToolTip(f"Sampled at temperature {temp:g}")
-            out.clear()
+        self.splitter.set_titles([(f"T = {t:g}", f"Sampled at temperature {t:g}") for t in temperatures])
 
     # ---- public API -------------------------------------------------------------------
 
@@ -309,74 +195,36 @@ class TemperaturePanel(QtWidgets.QWidget):
             return False
         self._hide_error()
         self._set_columns(temperatures)
-        while len(self._slots) < len(temperatures):
-            self._slots.append(_Slot(self, len(self._slots), self._chunk_interval))
-        for slot in self._slots[len(temperatures):]:
-            slot.abandon()  # a column that went away
-        for slot, temp in zip(self._slots, temperatures):
-            slot.start(model, vocab, self.settings(temp))
-        self._set_running(True)
+        self.splitter.start([(model, vocab, self.settings(t)) for t in temperatures])
         return True
 
     def stop(self) -> None:
         """Ask every column to stop after its current character (they report back)."""
-        for slot in self._slots:
-            slot.worker.stop()
+        self.splitter.stop()
 
     def is_running(self) -> bool:
         return self._running
 
     def outputs(self) -> list[str]:
-        return [out.toPlainText() for _, out in self._columns]
+        return self.splitter.outputs()
 
     def threads(self) -> list[QtCore.QThread]:
         """The sampling threads made so far (for tests and diagnostics)."""
-        return [slot.thread for slot in self._slots]
+        return self.splitter.threads()
 
     def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
-        """Stop every column and end every thread, waiting at most timeout_ms in all; True if
-        all ended. A later Generate starts fresh threads."""
-        for slot in self._slots:  # all stop and quit at once, then each is waited for
-            slot.worker.stop()
-            slot.thread.quit()
-        deadline = time.monotonic() + timeout_ms / 1000
-        ended = True
-        for slot in self._slots:
-            left = max(0, int((deadline - time.monotonic()) * 1000))
-            ended = shutdown(slot.thread, slot.worker, left) and ended
-        if ended:
-            for slot in self._slots:
-                slot.retire()
-            self._slots = []
-        self._set_running(False)
-        return ended
+        """Stop every column and end every thread; True if all ended in time."""
+        return self.splitter.shutdown(timeout_ms)
 
     def export_image(self, path: str) -> bool:
         """Save the panel as a PNG; a failure is shown in the panel. True on success."""
         return export_or_report(self, path, self._show_error)
 
-    # ---- from the slots (GUI thread) ----------------------------------------------------
-
-    def _append(self, index: int, text: str) -> None:
-        if not text or index >= len(self._columns):
-            return
-        out = self._columns[index][1]
-        bar = out.verticalScrollBar()
-        follow = bar.value() >= bar.maximum() - 2
-        cursor = QtGui.QTextCursor(out.document())
-        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
-        if follow:
-            bar.setValue(bar.maximum())
-        self.chunk_received.emit(index, text)
-
-    def _column_ended(self, index: int, reason: str, message: str | None) -> None:
-        if message:
-            shown = self.error_label.text()
-            if self.error_label.isHidden() or message not in shown:  # several columns: once
-                self._show_error(message if self.error_label.isHidden() else f"{shown}\n{message}")
-        if not any(slot.busy for slot in self._slots):
-            self._set_running(False)
+    @Slot(str)
+    def _on_column_failed(self, message: str) -> None:
+        shown = self.error_label.text()
+        if self.error_label.isHidden() or message not in shown:  # several columns: once
+            self._show_error(message if self.error_label.isHidden() else f"{shown}\n{message}")
 
     # ---- internals --------------------------------------------------------------------
 
@@ -399,14 +247,13 @@ class TemperaturePanel(QtWidgets.QWidget):
             return None
         return model, vocab
 
+    @Slot(bool)
     def _set_running(self, running: bool) -> None:
-        changed = running != self._running
         self._running = running
         button = self.generate_button
         button.setText("Stop" if running else "Generate")
         button.setToolTip("Stop every column" if running else "Generate at every temperature")
-        if changed:
-            self.running_changed.emit(running)
+        self.running_changed.emit(running)
 
     def _show_error(self, message: str, temperature: bool = False) -> None:
         self._temperature_error = temperature
