@@ -19,6 +19,7 @@ BLUE = "#1f77b4"
 DARK_BLUE = "#08306b"
 ORANGE = "#ff7f0e"
 AXIS = "#222222"
+RUN_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # tab10: one per race contender
 
 _DIVERGING = ((0.0, "#2166ac"), (0.25, "#92c5de"), (0.5, "#ffffff"), (0.75, "#f4a582"), (1.0, "#b2182b"))
 _SEQUENTIAL = ((0.0, "#ffffff"), (0.5, "#9e9ac8"), (1.0, "#3f007d"))

@@ -58,6 +58,7 @@ class LossSeries:
         self.n = 0
         self.steps = np.empty(1024, np.int64)
         self.chars = np.empty(1024, np.int64)
+        self.seconds = np.full(1024, np.nan)  # training time at each step, where known (race)
         self.loss = np.empty(1024, np.float64)
         self.smooth = np.empty(1024, np.float64)
         self.nonfinite = 0  # non-finite losses held: masking is needed only when > 0
@@ -70,17 +71,19 @@ class LossSeries:
         if need <= len(self.loss):
             return
         cap = max(need, 2 * len(self.loss))
-        for name in ("steps", "chars", "loss", "smooth"):
+        for name in ("steps", "chars", "seconds", "loss", "smooth"):
             old = getattr(self, name)
             new = np.empty(cap, old.dtype)
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 
-    def append(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray, alpha: float) -> None:
+    def append(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray, alpha: float,
+               seconds: np.ndarray | None = None) -> None:
         k = len(losses)
         self._reserve(k)
         a, b = self.n, self.n + k
         self.steps[a:b], self.chars[a:b], self.loss[a:b] = steps, chars, losses
+        self.seconds[a:b] = np.nan if seconds is None else seconds
         self.smooth[a:b], self.state = ema(self.loss[a:b], alpha, self.state)
         self.nonfinite += int(k - np.count_nonzero(np.isfinite(self.loss[a:b])))
         self.n = b

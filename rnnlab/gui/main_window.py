@@ -27,6 +27,7 @@ from rnnlab.gui.loss_plot import LossPlotPanel
 from rnnlab.gui.menus import build_menus, shortcuts_text
 from rnnlab.gui.model_panel import ModelPanel
 from rnnlab.gui.prompts import Prompts
+from rnnlab.gui.race_window import RaceWindow
 from rnnlab.gui.sampling_controller import SamplingController
 from rnnlab.gui.sampling_panel import SamplingPanel
 from rnnlab.gui.status import MessageBar, TrainingStatus
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
         self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
         self._status_shown = 0.0
+        self.race_window: RaceWindow | None = None  # made on first use
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -265,6 +267,24 @@ class MainWindow(QMainWindow):
     def export_loss_plot(self) -> None:
         self.loss_plot.export_dialog()
 
+    def open_race(self) -> None:
+        """The race window, set up with this window's text, model size and training settings."""
+        if self.race_window is None:
+            self.race_window = RaceWindow(self)
+            self.race_window.started.connect(self._on_race_started)
+        corpus = self.data_panel.corpus()
+        base = self.model_panel.model_config(len(corpus.vocab)) if corpus is not None else None
+        self.race_window.prepare(corpus, base, self.training_panel.train_config(self.model_panel.device()),
+                                 self.training_panel.threads_spin.value(), self.loss_plot.baseline())
+        self.race_window.show()
+        self.race_window.raise_()
+        self.race_window.activateWindow()
+
+    def _on_race_started(self) -> None:
+        if self.session.is_running():  # two trainings would halve each other's speed
+            self.session.pause()
+            self.message_bar.show_message("Training here is paused while the race runs.", "info")
+
     def toggle_sampling(self) -> None:
         self.sampling.toggle()
 
@@ -289,6 +309,8 @@ class MainWindow(QMainWindow):
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
         if corpus is current:
             self.loss_plot.set_baseline(loss, f"{BASELINE_ORDER}-gram baseline")
+        if self.race_window is not None:
+            self.race_window.set_baseline(corpus, loss, f"{BASELINE_ORDER}-gram baseline")
 
     def _on_model_preset_applied(self, preset) -> None:
         self.training_panel.apply_preset(preset)
@@ -392,6 +414,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session.shutdown()
+        if self.race_window is not None:
+            self.race_window.shutdown()
         self.sampling.shutdown()
         self.explain.shutdown()
         settings.set_value("geometry", self.saveGeometry())

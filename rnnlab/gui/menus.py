@@ -23,6 +23,8 @@ MENUS = {
         ("One step", "Ctrl+Right", "step_once"),
         ("Stop", "Ctrl+.", "stop_training"),
         ("Reset model", "Ctrl+R", "reset_model"),
+        None,
+        ("Race cells side by side…", "Ctrl+Shift+R", "open_race"),
     ],
     "&Sample": [
         ("Generate / stop", "Ctrl+G", "toggle_sampling"),

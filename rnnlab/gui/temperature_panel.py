@@ -26,7 +26,7 @@ from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.sample_columns import SampleColumns
 from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS
-from rnnlab.gui.widgets import spin_box
+from rnnlab.gui.widgets import labelled, spin_box
 
 ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
 
@@ -69,19 +69,6 @@ def parse_temperatures(text: str) -> list[float]:
                                    f"not {part}")
         values.append(value)
     return values
-
-
-def _labelled(text: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
-    """A label and its widget in one box, so a wrapping row never parts them."""
-    box = QtWidgets.QWidget()
-    row = QtWidgets.QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
-    label = QtWidgets.QLabel(text)
-    label.setBuddy(widget)
-    row.addWidget(label)
-    row.addWidget(widget)
-    return box
 
 
 class TemperaturePanel(QtWidgets.QWidget):
@@ -127,8 +114,8 @@ class TemperaturePanel(QtWidgets.QWidget):
         self.error_label.hide()
 
         controls = FlowLayout()
-        for widget in (_labelled("Start with:", self.prime_edit), _labelled("Length:", self.length_spin),
-                       _labelled("Temperatures:", self.temperatures_edit), _labelled("Seed:", self.seed_spin),
+        for widget in (labelled("Start with:", self.prime_edit), labelled("Length:", self.length_spin),
+                       labelled("Temperatures:", self.temperatures_edit), labelled("Seed:", self.seed_spin),
                        self.generate_button):
             controls.addWidget(widget)
 

@@ -195,10 +195,11 @@ class TrainingWorker(QObject):
         self._gradient_interval = max(GRADIENT_INTERVAL, (time.monotonic() - started) / GRADIENT_SHARE)
 
 
-def start_training_thread(worker: TrainingWorker) -> QThread:
-    """Move `worker` to a new thread and start its loop there."""
+def start_training_thread(worker: QObject, name: str = "rnnlab-training") -> QThread:
+    """Move `worker` (a TrainingWorker, or anything with run/finished/stop) to a new
+    thread and start its loop there."""
     thread = QThread()
-    thread.setObjectName("rnnlab-training")
+    thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit is thread-safe
@@ -206,7 +207,7 @@ def start_training_thread(worker: TrainingWorker) -> QThread:
     return thread
 
 
-def stop_training_thread(thread: QThread, worker: TrainingWorker, timeout_ms: int = 2000) -> bool:
+def stop_training_thread(thread: QThread, worker: QObject, timeout_ms: int = 2000) -> bool:
     """Ask the loop to stop and wait for the thread; True when it has ended."""
     worker.stop()
     thread.quit()

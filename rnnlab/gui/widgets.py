@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 
 def spin_box(name: str, low: float, high: float, value: float | None = None, *, tip: str = "",
@@ -39,3 +39,16 @@ def refill_layer_and_quantity(layer_combo: QComboBox, quantity_combo: QComboBox,
     quantity_combo.setCurrentIndex(max(0, quantity_combo.findData(key)))
     for combo in (layer_combo, quantity_combo):
         combo.blockSignals(False)
+
+
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """A label and its widget in one box, so a wrapping row never parts them."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
+    return box
