@@ -46,7 +46,7 @@ def save_checkpoint(path: str | os.PathLike, tensors: dict[str, torch.Tensor],
     """
     path = pathlib.Path(path)
     data = _serialize(path, tensors, metadata)
-    _atomic_write(path, data)
+    atomic_write(path, data)
     return path
 
 
@@ -89,7 +89,7 @@ def _prepare_tensors(path: pathlib.Path, tensors: dict[str, torch.Tensor]) -> di
     return out
 
 
-def _atomic_write(path: pathlib.Path, data: bytes) -> None:
+def atomic_write(path: pathlib.Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, os.replace, fsync the folder."""
     folder = path.parent
     try:
