@@ -9,7 +9,7 @@ from rnnlab.cli.errors import UsageError
 
 def add_parser(sub) -> None:
     p = sub.add_parser("gui", help="open the desktop app (the default)")
-    p.add_argument("text", nargs="?", help="a text file or builtin:NAME to open")
+    p.add_argument("text", nargs="?", help="a text file, builtin:NAME or a .rnnlab-lesson to open")
     p.set_defaults(run=run)
 
 

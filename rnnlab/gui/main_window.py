@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (QGroupBox, QMainWindow, QScrollArea, QSplitter, Q
                                QWidget)
 
 from rnnlab.core.checkpoint import CheckpointError, read_metadata
+from rnnlab.core.lesson import SUFFIX
 from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
 from rnnlab.core.run_state import corpus_for
-from rnnlab.gui import settings
+from rnnlab.gui import lessons, settings
 from rnnlab.gui.background import LatestOnly
 from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
     def _open_first_text(self, text: str | None) -> None:
         """The text asked for (or the last one); if it cannot be opened, say so and fall
         back to the built-in default, so that Start works at once."""
+        if text and text.endswith(SUFFIX):  # a lesson: the default text first, then the lesson
+            self.data_panel.load_source(DEFAULT_CORPUS)
+            lessons.open_lesson(self, text)
+            return
         failures = []
         self.data_panel.corpus_failed.connect(failures.append)
         self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
@@ -94,25 +99,28 @@ class MainWindow(QMainWindow):
         self.message_bar = MessageBar()
 
     def _build_layout(self) -> None:
+        self.panel_boxes = {name: _group(title, panel) for name, title, panel in (
+            ("text", "Text", self.data_panel), ("model", "Model", self.model_panel),
+            ("training", "Training", self.training_panel), ("loss", "Loss", self.loss_plot),
+            ("inside", "Inside the network", self.explain), ("sampling", "Sampling", self.sampling_panel))}
         controls = QWidget()
         column = QVBoxLayout(controls)
-        for title, panel in (("Text", self.data_panel), ("Model", self.model_panel),
-                             ("Training", self.training_panel)):
-            column.addWidget(_group(title, panel))
+        for name in ("text", "model", "training"):
+            column.addWidget(self.panel_boxes[name])
         column.addStretch(1)
-        scroll = QScrollArea()
+        self.controls_scroll = scroll = QScrollArea()
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(controls.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.center_splitter.addWidget(_group("Loss", self.loss_plot))
-        self.center_splitter.addWidget(_group("Inside the network", self.explain))
+        self.center_splitter.addWidget(self.panel_boxes["loss"])
+        self.center_splitter.addWidget(self.panel_boxes["inside"])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(scroll)
         self.main_splitter.addWidget(self.center_splitter)
-        self.main_splitter.addWidget(_group("Sampling", self.sampling_panel))
+        self.main_splitter.addWidget(self.panel_boxes["sampling"])
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([330, 630, 320])
         central = QWidget()
@@ -182,8 +190,12 @@ class MainWindow(QMainWindow):
         self.session.stop()
 
     def reset_model(self) -> None:
-        if self.session.dirty and not self._settle_unsaved():
+        if self.session.dirty and not self.settle_unsaved():
             return
+        self.discard_model()
+
+    def discard_model(self) -> None:
+        """Drop the model and its curves without asking (callers have asked)."""
         self.session.reset()
         self.loss_plot.clear()
         self.status.reset()
@@ -230,7 +242,7 @@ class MainWindow(QMainWindow):
             self.open_checkpoint(path)
 
     def open_checkpoint(self, path: str) -> bool:
-        if self.session.dirty and not self._settle_unsaved():
+        if self.session.dirty and not self.settle_unsaved():
             return False
         try:
             corpus = corpus_for(read_metadata(path), fallback=self.data_panel.current_source())
@@ -238,6 +250,11 @@ class MainWindow(QMainWindow):
         except (CheckpointError, CorpusError, OSError, ValueError) as exc:
             self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
             return False
+        self.show_trainer(trainer)
+        return True
+
+    def show_trainer(self, trainer) -> None:
+        """Fill every panel from a model just opened (its text, settings, curves, counters)."""
         self.data_panel.show_corpus(trainer.corpus)
         self.loss_plot.set_baseline(None)
         start_baseline(self.baseline, trainer.corpus, trainer.config.eval_max_chars)
@@ -251,9 +268,8 @@ class MainWindow(QMainWindow):
         if h.evals:
             self.status.show_val(h.evals[-1][1])
         self._update_title()
-        return True
 
-    def _settle_unsaved(self) -> bool:
+    def settle_unsaved(self) -> bool:
         """Offer to save unsaved progress; False means the user cancelled."""
         answer = self.prompts.ask_save_changes(self)
         return answer == "discard" or (answer == "save" and self.save_checkpoint())
@@ -263,6 +279,25 @@ class MainWindow(QMainWindow):
         path = self.prompts.open_text_path(self)
         if path:
             self.data_panel.open_path(path)
+
+    def open_lesson_dialog(self) -> None:
+        folder = str(lessons.SHIPPED) if lessons.SHIPPED.is_dir() else ""
+        path = self.prompts.open_lesson_path(self, folder)
+        if path:
+            lessons.open_lesson(self, path)
+
+    def save_lesson_dialog(self) -> None:
+        corpus = self.data_panel.corpus()
+        stem = Path(corpus.name).stem if corpus is not None else "lesson"
+        path = self.prompts.save_lesson_path(self, stem + SUFFIX)
+        if not path:
+            return
+        with_model = self.prompts.ask_include_model(self) if self.session.trainer is not None else False
+        if with_model is not None:
+            lessons.save_lesson(self, path, with_model)
+
+    def show_all_panels(self) -> None:
+        lessons.set_hidden_panels(self, ())
 
     def export_loss_plot(self) -> None:
         self.loss_plot.export_dialog()
@@ -410,7 +445,7 @@ class MainWindow(QMainWindow):
             self.message_bar.show_message("Reset the model to train on another text.", "info")
 
     def closeEvent(self, event) -> None:
-        if self.session.dirty and not self._settle_unsaved():
+        if self.session.dirty and not self.settle_unsaved():
             event.ignore()
             return
         self.session.shutdown()

@@ -14,6 +14,9 @@ MENUS = {
         ("Save checkpoint", "Ctrl+S", "save_checkpoint"),
         ("Save checkpoint as…", "Ctrl+Shift+S", "save_checkpoint_as"),
         None,
+        ("Open lesson…", "Ctrl+L", "open_lesson_dialog"),
+        ("Save as lesson…", "Ctrl+Shift+L", "save_lesson_dialog"),
+        None,
         ("Export loss plot…", "Ctrl+E", "export_loss_plot"),
         None,
         ("Quit", "Ctrl+Q", "close"),
@@ -28,6 +31,9 @@ MENUS = {
     ],
     "&Sample": [
         ("Generate / stop", "Ctrl+G", "toggle_sampling"),
+    ],
+    "&View": [
+        ("Show all panels", "Ctrl+Shift+A", "show_all_panels"),
     ],
     "&Help": [
         ("Keyboard shortcuts", "F1", "show_shortcuts"),

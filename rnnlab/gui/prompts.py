@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 CHECKPOINT_FILTER = "rnnlab checkpoints (*.rnnlab);;All files (*)"
+LESSON_FILTER = "rnnlab lessons (*.rnnlab-lesson);;All files (*)"
 TEXT_FILTER = "Text files (*.txt *.md *.py *.csv *.json *.html *.xml);;All files (*)"
 
 
@@ -22,6 +23,22 @@ class Prompts:
         if path and not path.endswith(".rnnlab"):
             path += ".rnnlab"
         return path or None
+
+    def open_lesson_path(self, parent: QWidget, folder: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open a lesson", folder, LESSON_FILTER)
+        return path or None
+
+    def save_lesson_path(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save as a lesson", suggested, LESSON_FILTER)
+        return path or None
+
+    def ask_include_model(self, parent: QWidget) -> bool | None:
+        """Put the trained model into the lesson? None = cancel."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            parent, "Save as a lesson", "Include the trained model, so the lesson opens with it?",
+            buttons.Yes | buttons.No | buttons.Cancel, buttons.Yes)
+        return {buttons.Yes: True, buttons.No: False}.get(answer)
 
     def ask_save_changes(self, parent: QWidget) -> str:
         """'save', 'discard' or 'cancel' for unsaved training progress."""

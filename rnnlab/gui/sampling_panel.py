@@ -177,6 +177,18 @@ class SamplingPanel(QWidget):
                               temperature=round(self.temperatureSpin.value(), 2),
                               top_k=self.topKSpin.value(), seed=seed)
 
+    def set_settings(self, settings: dict) -> None:
+        """Some SampleSettings fields (prime, length, temperature, top_k, seed); a seed given
+        means the same text every time."""
+        if "prime" in settings:
+            self.primeEdit.setText(settings["prime"])
+        for key, spin in (("length", self.sampleLengthSpin), ("temperature", self.temperatureSpin),
+                          ("top_k", self.topKSpin), ("seed", self.seedSpin)):
+            if key in settings:
+                spin.setValue(settings[key])
+        if "seed" in settings:
+            self.seedRandomCheck.setChecked(False)
+
     def auto_sample_every(self) -> int | None:
         """Steps between samples while training, or None when switched off."""
         return self.autoSampleSpin.value() if self.autoSampleCheck.isChecked() else None

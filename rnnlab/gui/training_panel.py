@@ -123,6 +123,17 @@ class TrainingPanel(QWidget):
         kind = self.budget_combo.currentData()
         return {} if kind == "none" else {f"max_{kind}": self.budget_spin.value()}
 
+    def set_budget(self, budget: dict) -> None:
+        """{} (until stopped), {"steps": N} or {"seconds": S}."""
+        kind, amount = next(iter(budget.items()), ("none", None))
+        self.budget_combo.setCurrentIndex(self.budget_combo.findData(kind))
+        if amount is not None:
+            self.budget_spin.setValue(int(round(amount)))
+
+    def budget_spec(self) -> dict:
+        """The budget as {"steps": N}, {"seconds": S} or {} (until stopped)."""
+        return {k.removeprefix("max_"): v for k, v in self.budget().items()}
+
     def apply_preset(self, preset: Preset) -> None:
         self.set_config(preset.train_config())
 

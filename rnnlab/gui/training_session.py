@@ -74,15 +74,18 @@ class TrainingSession(QObject):
         return trainer
 
     def save(self, path: str) -> str:
+        saved = self.save_copy(path)
+        self.path, self.dirty = saved, False
+        return saved
+
+    def save_copy(self, path: str) -> str:
+        """Write a checkpoint without making it this session's file (e.g. into a lesson)."""
         if self.trainer is None:
             raise ValueError("there is no model to save yet")
         if self.worker is not None:
             with self.worker.lock:
-                saved = save_trainer(path, self.trainer)
-        else:
-            saved = save_trainer(path, self.trainer)
-        self.path, self.dirty = saved, False
-        return saved
+                return save_trainer(path, self.trainer)
+        return save_trainer(path, self.trainer)
 
     @property
     def dirty(self) -> bool:

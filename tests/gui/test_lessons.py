@@ -1,0 +1,127 @@
+"""Lessons in the window: the shipped ones open, a saved one comes back the same, bad files are refused."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from rnnlab.core.lesson import read_lesson
+from rnnlab.gui import MainWindow
+from rnnlab.gui.lessons import SHIPPED, hidden_panels, open_lesson
+from test_main_window import Answers, child, window  # noqa: F401  (the main window fixture)
+
+LESSONS = sorted(SHIPPED.glob("*.rnnlab-lesson"))
+
+
+class LessonAnswers(Answers):
+    def __init__(self):
+        super().__init__()
+        self.lesson_path = None
+        self.include_model = True
+
+    def open_lesson_path(self, parent, folder):
+        return self.lesson_path
+
+    def save_lesson_path(self, parent, suggested):
+        return self.lesson_path
+
+    def ask_include_model(self, parent):
+        return self.include_model
+
+
+@pytest.fixture
+def answers(window, monkeypatch):  # noqa: F811
+    answers = LessonAnswers()
+    monkeypatch.setattr(MainWindow, "prompts", answers)
+    return answers
+
+
+def test_three_lessons_are_shipped():
+    assert len(LESSONS) == 3
+    assert {read_lesson(p).title for p in LESSONS} >= {"Hello world in 10 seconds",
+                                                       "Why LSTMs remember: the copy task"}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):  # noqa: F811
+    lesson = read_lesson(path)
+    assert open_lesson(window, str(path))
+    corpus = window.data_panel.corpus()
+    assert str(corpus.source) == lesson.corpus
+    model = window.model_panel.model_config(len(corpus.vocab))
+    assert {k: getattr(model, k) for k in lesson.model} == lesson.model
+    train = window.training_panel.train_config("cpu")
+    assert {k: getattr(train, k) for k in lesson.training} == lesson.training
+    assert window.training_panel.budget_spec() == lesson.budget
+    sample = window.sampling_panel.settings()
+    assert (sample.prime, sample.length, sample.temperature) == (
+        lesson.sampling["prime"], lesson.sampling["length"], lesson.sampling["temperature"])
+    assert hidden_panels(window) == lesson.hide
+    assert window.explain.tabText(window.explain.currentIndex()).lower() == lesson.view
+    assert lesson.title in window.message_bar.text()
+    racing = window.race_window is not None and window.race_window.isVisible()
+    assert racing == (lesson.race is not None)
+    if lesson.race:
+        ticked = [c for c, check in window.race_window.controls.cell_checks.items() if check.isChecked()]
+        assert ",".join(ticked) == lesson.race["cells"]
+        assert window.race_window.controls.seconds() == lesson.race["seconds"]
+    window.show_all_panels()
+    assert hidden_panels(window) == ()
+
+
+def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_path, qtbot):  # noqa: F811
+    window.data_panel.use_text("abcabd abcabd\n" * 300, "my text")
+    window.model_panel.set_config(window.model_panel.model_config(8).__class__(
+        vocab_size=len(window.data_panel.corpus().vocab), cell="gru", hidden=12, layers=1))
+    window.training_panel.set_budget({"seconds": 42})
+    window.sampling_panel.set_settings({"prime": "ab", "length": 77, "temperature": 0.3, "seed": 5})
+    window.panel_boxes["inside"].hide()
+    child(window, QPushButton, "stepButton").click()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
+                    timeout=10_000)
+    answers.lesson_path = str(tmp_path / "mine")
+    window.save_lesson_dialog()
+    saved = tmp_path / "mine.rnnlab-lesson"
+    lesson = read_lesson(saved)
+    assert lesson.text == "abcabd abcabd\n" * 300 and lesson.corpus is None
+    assert lesson.model["cell"] == "gru" and lesson.budget == {"seconds": 42}
+    assert lesson.sampling["seed"] == 5 and lesson.hide == ("inside",)
+    assert lesson.checkpoint is not None
+
+    other = MainWindow(str(saved))  # as `rnnlab mine.rnnlab-lesson` would
+    qtbot.addWidget(other)
+    try:
+        trainer = other.session.trainer
+        assert trainer is not None and trainer.step_count == window.session.trainer.step_count
+        assert trainer.model_config == window.session.trainer.model_config
+        assert other.session.path is None and not other.session.dirty
+        assert other.data_panel.corpus().decode(0, 20) == "abcabd abcabd\nabcabd"
+        assert hidden_panels(other) == ("inside",)
+        assert other.sampling_panel.settings().length == 77
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("content", [b"not json at all", b'{"format": "rnnlab-lesson", "version": 1, '
+                                     b'"title": "x", "corpus": "/etc/passwd"}'])
+def test_a_bad_lesson_is_refused_and_nothing_is_lost(window, answers, tmp_path, qtbot, content):  # noqa: F811
+    child(window, QPushButton, "stepButton").click()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
+                    timeout=10_000)
+    trainer = window.session.trainer
+    bad = tmp_path / "bad.rnnlab-lesson"
+    bad.write_bytes(content)
+    answers.lesson_path = str(bad)
+    window.open_lesson_dialog()
+    assert "Could not open the lesson bad.rnnlab-lesson" in window.message_bar.text()
+    assert window.session.trainer is trainer and answers.asked == 0
+
+
+def test_cancelling_the_unsaved_prompt_keeps_the_model(window, answers, qtbot):  # noqa: F811
+    child(window, QPushButton, "stepButton").click()
+    qtbot.waitUntil(lambda: window.session.dirty, timeout=10_000)
+    trainer = window.session.trainer
+    answers.unsaved = "cancel"
+    assert not open_lesson(window, str(LESSONS[0]))
+    assert window.session.trainer is trainer and answers.asked == 1
+    answers.unsaved = "discard"  # so that the window can close
