@@ -11,6 +11,7 @@ from pathlib import Path
 from rnnlab.cli.cmd_train import (TRAIN_OPTIONS, add_text_options, add_training_options,
                                   check_ranges, given)
 from rnnlab.cli.errors import UsageError
+from rnnlab.cli.progress import TextReporter
 from rnnlab.core.corpus import load_corpus
 from rnnlab.core.events import LN2, EvalEvent, StepEvent, WarningEvent
 from rnnlab.core.model import count_parameters
@@ -155,19 +156,13 @@ class JsonRaceOutput:
                    "runs": results})
 
 
-class TextRaceOutput:
+class TextRaceOutput(TextReporter):
     """A redrawn status line per race on a terminal; eval lines; the final table on stdout."""
 
     def __init__(self, stream=None, interactive: bool | None = None):
-        self.stream = stream or sys.stderr
-        self.interactive = self.stream.isatty() if interactive is None else interactive
+        super().__init__(stream, interactive)
         self.race: Race | None = None
         self._last: dict[int, float] = {}
-        self._drawn = 0.0
-        self._line_open = False
-
-    def message(self, text: str) -> None:
-        self._print(text)
 
     def start(self, race: Race) -> None:
         self.race = race
@@ -189,21 +184,14 @@ class TextRaceOutput:
 
     def _redraw(self) -> None:
         now = time.monotonic()
-        if not self.interactive or now - self._drawn < REDRAW_S:
+        if not self.interactive or now - self._last_draw < REDRAW_S:
             return
-        self._drawn = now
+        self._last_draw = now
         parts = [f"{label} {self._last[i]:.3f}" for i, label in enumerate(self.race.labels)
                  if i in self._last]
         self.stream.write(f"\r{self.race.train_seconds:6.1f} s | loss " + " | ".join(parts) + "\x1b[K")
         self.stream.flush()
         self._line_open = True
-
-    def _print(self, text: str) -> None:
-        if self._line_open:
-            self.stream.write("\n")
-            self._line_open = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
 
     def done(self, results: list[dict], reason: str) -> None:
         self._print(f"race over ({reason})")

@@ -22,7 +22,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from . import colors
 from .flow_layout import FlowLayout
 from .loss_series import LossSeries
-from .plot_range import follow_x, follow_y
+from .plot_range import follow_view
 from rnnlab.core.events import LN2
 
 CSV_HEADER = "step,chars,train_loss,smoothed_loss,val_loss"
@@ -249,13 +249,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         ys = [y * scale for y in ys]
         if log:
             ys = [math.log10(y) for y in ys if y > 0]
-        if not xs or not ys:
-            return
-        (vx, vy) = view.viewRange()
-        new_x = follow_x((min(xs), max(xs)), tuple(vx))
-        new_y = follow_y((min(ys), max(ys)), tuple(vy))
-        if new_x or new_y:
-            view.setRange(xRange=new_x or vx, yRange=new_y or vy, padding=0.0)
+        follow_view(view, xs, ys)
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()

@@ -50,3 +50,15 @@ def follow_y(data: tuple[float, float], view: tuple[float, float] | None) -> tup
     step = nice_ceil(span / 5.0)
     margin = 0.1 * span
     return math.floor((lo - margin) / step) * step, math.ceil((hi + margin) / step) * step
+
+
+def follow_view(view, xs: list[float], ys: list[float]) -> None:
+    """Move a pyqtgraph ViewBox to follow the data spanning xs and ys (in view units), only
+    when follow_x / follow_y say the current range no longer fits."""
+    if not xs or not ys:
+        return
+    vx, vy = view.viewRange()
+    new_x = follow_x((min(xs), max(xs)), tuple(vx))
+    new_y = follow_y((min(ys), max(ys)), tuple(vy))
+    if new_x or new_y:
+        view.setRange(xRange=new_x or vx, yRange=new_y or vy, padding=0.0)

@@ -20,7 +20,7 @@ from rnnlab.core.events import LN2
 from rnnlab.gui import colors
 from rnnlab.gui.loss_plot import REDRAW_MS, _set_curve
 from rnnlab.gui.loss_series import LossSeries
-from rnnlab.gui.plot_range import follow_x, follow_y
+from rnnlab.gui.plot_range import follow_view
 
 SMOOTHING = 0.95  # many points per second per contender: smooth a little more than the main plot
 X_AXES = {"time": "training time of each (s)", "steps": "steps", "chars": "characters seen"}
@@ -172,13 +172,8 @@ class RacePlot(QtWidgets.QWidget):
         if any(view.state["autoRange"]):  # pyqtgraph's own auto-range (start, "A" button)
             view.disableAutoRange()
             self._follow = True
-        if not self._follow or not xs or not ys:
-            return
-        (vx, vy) = view.viewRange()
-        new_x = follow_x((min(xs), max(xs)), tuple(vx))
-        new_y = follow_y((min(ys), max(ys)), tuple(vy))
-        if new_x or new_y:
-            view.setRange(xRange=new_x or vx, yRange=new_y or vy, padding=0.0)
+        if self._follow:
+            follow_view(view, xs, ys)
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()
