@@ -15,7 +15,7 @@ import pytest
 from rnnlab.core import downloads
 from rnnlab.core.corpus import CorpusError, load_corpus
 from rnnlab.core.downloads import DownloadInfo, cache_dir, download, get_download
-from rnnlab.core.errors import ERROR_KINDS, DownloadError
+from rnnlab.core.errors import DOWNLOAD_REASONS, ERROR_KINDS, DownloadError
 from tests.conftest import SHAKESPEARE
 from tests.local_server import body, gutenberg_file, redirect, slow, stall, status
 
@@ -40,6 +40,7 @@ def fail(server, info, **kw) -> DownloadError:
     with pytest.raises(DownloadError) as caught:
         download(info, base_url=server.base, **kw)
     assert caught.value.kind == "download" and caught.value.kind in ERROR_KINDS
+    assert caught.value.reason in DOWNLOAD_REASONS
     assert "Nothing was saved" in str(caught.value)
     assert leftovers() == [], "a failed download left a file in the cache"
     return caught.value

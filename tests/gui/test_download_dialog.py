@@ -55,12 +55,19 @@ def test_download_moves_the_bar_then_opens_the_text(dialog, qtbot, local_server)
     assert ["Alice's Adventures in Wonderland", f"{len(data) / 1000:.0f} kB", "downloaded"] in rows(dialog)
 
 
-def test_cancel_stops_at_once_and_keeps_nothing(dialog, qtbot, local_server):
+def start_slow_download(dialog, qtbot, local_server) -> threading.Event:
+    """Start downloading "pride" from a slow server; wait for the bar to move. Set the
+    returned event to stop the server."""
     stop = threading.Event()
     local_server.add("pride.txt", slow(gutenberg_file(BOOK * 20), pause=0.02, stop=stop))
     dialog.choose("pride")
     dialog.downloadButton.click()
     qtbot.waitUntil(lambda: dialog.downloadProgress.value() > 0, timeout=10000)
+    return stop
+
+
+def test_cancel_stops_at_once_and_keeps_nothing(dialog, qtbot, local_server):
+    stop = start_slow_download(dialog, qtbot, local_server)
     with qtbot.assertNotEmitted(dialog.text_chosen, wait=300):
         dialog.cancelDownloadButton.click()
         assert "cancelled" in dialog.downloadStatusLabel.text()
@@ -96,11 +103,7 @@ def test_a_downloaded_text_opens_without_a_request(dialog, qtbot, local_server):
 
 
 def test_closing_the_dialog_cancels_the_download(dialog, qtbot, local_server):
-    stop = threading.Event()
-    local_server.add("pride.txt", slow(gutenberg_file(BOOK * 20), pause=0.02, stop=stop))
-    dialog.choose("pride")
-    dialog.downloadButton.click()
-    qtbot.waitUntil(lambda: dialog.downloadProgress.value() > 0, timeout=10000)
+    stop = start_slow_download(dialog, qtbot, local_server)
     dialog.reject()
     assert not dialog.is_downloading()
     stop.set()
