@@ -39,7 +39,7 @@ def test_lists_the_catalogue_with_size_and_state(dialog):
 def test_download_moves_the_bar_then_opens_the_text(dialog, qtbot, local_server):
     stop = threading.Event()
     data = gutenberg_file(BOOK)
-    local_server.add("alice.txt", slow(data, piece=2048, pause=0.01, stop=stop))
+    local_server.add("alice.txt", slow(data, piece=1024, pause=0.02, stop=stop))  # ~0.5 s
     dialog.choose("alice")
     values = []
     dialog.downloadProgress.valueChanged.connect(values.append)
