@@ -4,10 +4,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import socket  # noqa: E402
+
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from rnnlab.core.corpus import corpus_from_text  # noqa: E402
+from rnnlab.core.downloads import BASE_URL_ENV, DATA_DIR_ENV  # noqa: E402
+from tests.local_server import LocalServer  # noqa: E402
 
 # Test models are tiny: one intra-op thread is faster than two fighting over a busy CPU.
 torch.set_num_threads(1)
@@ -22,3 +26,27 @@ def small_corpus():
     words = ["the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "far", "(x)", "[y]"]
     lines = [" ".join(words[(i * 7 + j * 3) % len(words)] for j in range(8)) for i in range(300)]
     return corpus_from_text("\n".join(lines) + "\n", name="small")
+
+
+@pytest.fixture(autouse=True)
+def offline_data_dir(tmp_path, monkeypatch):
+    """Every test has its own empty data folder (downloaded texts), never the user's, and
+    no download address from the environment; and no test can reach past 127.0.0.1."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "rnnlab-data"))
+    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    connect = socket.create_connection
+
+    def local_only(address, *args, **kwargs):
+        if address[0] not in ("127.0.0.1", "localhost", "::1"):
+            raise OSError(f"tests must not reach the internet (asked for {address[0]})")
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", local_only)
+    return tmp_path / "rnnlab-data"
+
+
+@pytest.fixture
+def local_server():
+    """An HTTP server on 127.0.0.1 (see tests/local_server.py)."""
+    with LocalServer() as server:
+        yield server

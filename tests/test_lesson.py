@@ -41,7 +41,7 @@ def test_a_minimal_lesson_reads_with_defaults(tmp_path):
     ({"format": "something"}, "not a lesson file"),
     ({"version": 2}, "version 2 is not supported"),
     ({"macro": "import os"}, "unknown field 'macro'"),
-    ({"corpus": "/etc/passwd"}, "must name a built-in text"),
+    ({"corpus": "/etc/passwd"}, "must name a built-in or downloaded text"),
     ({"text": "abc"}, "exactly one of"),
     ({"title": ""}, "\"title\" must be a non-empty string"),
     ({"model": {"cell": "transformer"}}, "\"model\": cell must be one of"),

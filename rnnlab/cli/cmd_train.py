@@ -130,8 +130,7 @@ def _resume(args) -> Trainer:
 
 
 def _default_out(trainer: Trainer) -> str:
-    stem = Path(trainer.corpus.name.removeprefix("builtin:").split(",")[0]).stem or "model"
-    return f"{stem}-{trainer.model_config.cell}.rnnlab"
+    return f"{trainer.corpus.stem}-{trainer.model_config.cell}.rnnlab"
 
 
 def _budget(args) -> Budget:

@@ -1,4 +1,5 @@
-"""How `rnnlab train` shows progress: a one-line bar on a terminal, JSON lines, or plain lines."""
+"""How `rnnlab train` (and `corpora --download`) show progress: a one-line bar on a terminal,
+JSON lines, or plain lines."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import sys
 import time
 
 from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent, format_duration
+
+
+def bar(progress: float, width: int = 20) -> str:
+    """'[#####               ]  25%' for progress in 0..1."""
+    return f"[{'#' * int(progress * width):<{width}}] {progress:4.0%}"
 
 
 class Budget:
@@ -68,17 +74,28 @@ class TextReporter:
             self.warning(event.kind, event.message)
 
     def _on_step(self, event: StepEvent, progress: float) -> None:
+        if not self.due():
+            return
+        val = f" val {self._last_val:.3f}" if self._last_val is not None else ""
+        self.draw(f"step {event.step:,} {bar(progress)} loss {event.loss:.3f}{val} "
+                  f"| {event.chars_per_s:,.0f} chars/s | ETA {format_duration(self.eta(progress))}")
+
+    def due(self) -> bool:
+        """True (at most 10 times a second, on a terminal only) when the line may be redrawn."""
         now = time.monotonic()
         if not self.interactive or now - self._last_draw < 0.1:
-            return
+            return False
         self._last_draw = now
-        elapsed = now - self.started
-        eta = elapsed * (1 - progress) / progress if progress > 0 else 0
-        bar = "#" * int(progress * 20)
-        val = f" val {self._last_val:.3f}" if self._last_val is not None else ""
-        line = (f"\rstep {event.step:,} [{bar:<20}] {progress:4.0%} loss {event.loss:.3f}{val} "
-                f"| {event.chars_per_s:,.0f} chars/s | ETA {format_duration(eta)}")
-        self.stream.write(line + "\x1b[K")
+        return True
+
+    def eta(self, progress: float) -> float:
+        """Seconds left at the speed so far, for `progress` in 0..1."""
+        elapsed = time.monotonic() - self.started
+        return elapsed * (1 - progress) / progress if progress > 0 else 0
+
+    def draw(self, line: str) -> None:
+        """Redraw the status line in place (call when due())."""
+        self.stream.write("\r" + line + "\x1b[K")
         self.stream.flush()
         self._line_open = True
 

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.core import builtin_corpora
+from rnnlab.core import builtin_corpora, downloads
 from rnnlab.core.errors import ERROR_KINDS, CorpusError
 from rnnlab.core.textfile import decode_bytes, normalise_text, read_text, text_codes
 from rnnlab.core.vocab import DEFAULT_VOCAB_CAP, REPLACEMENT, Vocabulary, format_chars
 
-__all__ = ["ERROR_KINDS", "Corpus", "CorpusError", "corpus_from_text", "decode_bytes", "load_corpus",
-           "normalise_text", "require_length", "split_sizes"]
+__all__ = ["ERROR_KINDS", "Corpus", "CorpusError", "corpus_from_text", "decode_bytes",
+           "is_named_source", "load_corpus", "normalise_text", "require_length", "split_sizes"]
 
 _N_CODES = 0x110000  # every Unicode code point
 _SLICE = 1 << 20  # characters per slice: 4 MB of uint32 codes stays in cache (measured fastest)
@@ -51,8 +51,8 @@ def split_sizes(n_chars: int, val_fraction: float) -> tuple[int, int]:
 class Corpus:
     """An encoded text, split into training (start) and validation (end) parts."""
 
-    name: str  # display name: file name or "builtin:python"
-    source: str  # the path or builtin spec string given
+    name: str  # display name: file name, "builtin:python" or "download:alice"
+    source: str  # the path, builtin spec or download spec given
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", ...; "builtin" or "text"
     vocab: Vocabulary
     data: np.ndarray  # (N,) ids, dtype vocab.dtype
@@ -61,6 +61,13 @@ class Corpus:
 
     def __post_init__(self):
         _check_val_fraction(self.val_fraction)
+
+    @property
+    def stem(self) -> str:
+        """A short name fit for a file name: "fox" for fox.txt, "copy" for
+        builtin:copy,length=5000, "alice" for download:alice."""
+        name = self.name.split(":", 1)[1].split(",")[0] if is_named_source(self.name) else self.name
+        return Path(name).stem or "text"
 
     @property
     def n_chars(self) -> int:
@@ -216,16 +223,25 @@ def corpus_from_text(text: str, name: str = "pasted text", *, vocab_cap: int = D
                   val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
 
 
+def is_named_source(source) -> bool:
+    """True for "builtin:NAME..." and "download:NAME" (not file paths)."""
+    return builtin_corpora.is_builtin_spec(source) or downloads.is_download_spec(source)
+
+
 def load_corpus(source: str | os.PathLike, *, encoding: str | None = None,
                 vocab_cap: int = DEFAULT_VOCAB_CAP, val_fraction: float = 0.1,
                 vocab: Vocabulary | None = None, min_chars: int = 0) -> Corpus:
-    """Load a text file or a built-in corpus ("builtin:NAME[,length=N][,seed=S]")."""
+    """Load a text file, a built-in corpus ("builtin:NAME[,length=N][,seed=S]") or a
+    downloaded text ("download:NAME", from the cache only: never from the network)."""
     _check_val_fraction(val_fraction)
     opts = dict(vocab_cap=vocab_cap, val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
     if isinstance(source, str) and builtin_corpora.is_builtin_spec(source):
         spec = builtin_corpora.parse_spec(source)
         text = normalise_text(builtin_corpora.generate(spec))
         return _build(text, spec.label, source, "builtin", **opts)
+    if downloads.is_download_spec(source):
+        info, text, used = downloads.read_download(source)
+        return _build(text, info.spec, info.spec, used, **opts)
     path = Path(source)
     text, used = read_text(path, encoding)
     return _build(text, path.name, str(source), used, **opts)

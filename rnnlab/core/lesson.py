@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from rnnlab.core.checkpoint import atomic_write
 from rnnlab.core.config import TrainConfig
+from rnnlab.core.corpus import is_named_source
 from rnnlab.core.model import ModelConfig
 from rnnlab.core.race import FAIRNESS, parse_cells
 from rnnlab.core.sampler import SampleSettings
@@ -38,7 +39,6 @@ MAX_FILE_BYTES = 64 * 2**20  # a lesson with an embedded checkpoint and text sta
 MAX_TEXT_CHARS = 16 * 2**20
 PANELS = ("text", "model", "training", "loss", "inside", "sampling")
 VIEWS = ("hidden state", "gates", "gradients", "neuron hunt", "next char", "temperature", "step through")
-CORPUS_PREFIXES = ("builtin:", "download:")  # named texts only: a lesson never points at a path
 MODEL_FIELDS = {"cell": str, "hidden": int, "layers": int, "embedding": int, "dropout": float}
 TRAIN_FIELDS = {"batch": int, "seq": int, "lr": float, "optimizer": str, "clip": float,
                 "carry_hidden": bool}
@@ -128,9 +128,9 @@ def lesson_from_dict(raw) -> Lesson:
     corpus, text = raw.get("corpus"), raw.get("text")
     if (corpus is None) == (text is None):
         raise LessonError("a lesson needs exactly one of \"corpus\" (a named text) or \"text\"")
-    if corpus is not None and not (isinstance(corpus, str) and corpus.startswith(CORPUS_PREFIXES)
-                                   and len(corpus) < 300):
-        raise LessonError(f"\"corpus\" must name a built-in text like builtin:hello, not {str(corpus)[:60]!r}")
+    if corpus is not None and not (isinstance(corpus, str) and is_named_source(corpus) and len(corpus) < 300):
+        raise LessonError(f"\"corpus\" must name a built-in or downloaded text (builtin:hello, "
+                          f"download:alice), not {str(corpus)[:60]!r}")
     lesson = Lesson(
         title=title, description=_text(raw, "description", 20_000), corpus=corpus,
         text=_text(raw, "text", MAX_TEXT_CHARS) if text is not None else None,

@@ -16,9 +16,8 @@ import torch
 from rnnlab import __version__
 from rnnlab.core.checkpoint import (CheckpointError, flatten_state, load_checkpoint,
                                     save_checkpoint, unflatten_state)
-from rnnlab.core.builtin_corpora import is_builtin_spec
 from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import Corpus, CorpusError, load_corpus
+from rnnlab.core.corpus import Corpus, CorpusError, is_named_source, load_corpus
 from rnnlab.core.model import CharRNN, ModelConfig, hidden_from_tensors, hidden_tensors
 from rnnlab.core.trainer import History, Trainer
 from rnnlab.core.vocab import Vocabulary
@@ -54,9 +53,10 @@ def save_trainer(path: str | os.PathLike, trainer: Trainer) -> str:
 
 
 def _portable_source(source) -> str:
-    """Built-in specs as they are; file paths made absolute so a resume works from anywhere."""
+    """Built-in and download specs as they are; file paths made absolute so a resume works
+    from anywhere."""
     source = str(source)
-    return source if is_builtin_spec(source) or not os.path.exists(source) else os.path.abspath(source)
+    return source if is_named_source(source) or not os.path.exists(source) else os.path.abspath(source)
 
 
 def _model_from(tensors: dict, meta: dict) -> tuple[CharRNN, Vocabulary]:

@@ -1,4 +1,5 @@
-"""DataPanel: where the text comes from (built-ins, files, pasted text) and what it holds.
+"""DataPanel: where the text comes from (built-ins, downloaded texts, files, pasted text) and
+what it holds.
 
 Loading is synchronous for now (the 2 MB built-in takes ~0.2 s). Every failure is shown
 in the panel and the previously loaded corpus is kept.
@@ -13,8 +14,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget)
 
-from rnnlab.core.builtin_corpora import BuiltinInfo, is_builtin_spec, list_builtins
-from rnnlab.core.corpus import Corpus, CorpusError, corpus_from_text, load_corpus
+from rnnlab.core.builtin_corpora import BuiltinInfo, list_builtins
+from rnnlab.core.corpus import Corpus, CorpusError, corpus_from_text, is_named_source, load_corpus
+from rnnlab.core.downloads import cached_downloads
 from rnnlab.gui import settings
 from rnnlab.gui.symbols import show_char
 
@@ -155,8 +157,9 @@ class DataPanel(QWidget):
         return self._source
 
     def load_source(self, spec_or_path: str | os.PathLike) -> bool:
-        """Load a built-in spec ("builtin:python") or a file path. True on success."""
-        if isinstance(spec_or_path, str) and is_builtin_spec(spec_or_path):
+        """Load a built-in spec ("builtin:python"), a downloaded text ("download:alice") or a
+        file path. True on success."""
+        if is_named_source(spec_or_path):
             spec = spec_or_path.strip()
             return self._load(lambda: load_corpus(spec), spec)
         return self.open_path(spec_or_path)
@@ -170,6 +173,10 @@ class DataPanel(QWidget):
     def show_corpus(self, corpus: Corpus) -> None:
         """Show a corpus loaded elsewhere (an opened checkpoint's text); emits no signal."""
         self._show(corpus, corpus.source)
+
+    def refresh(self) -> None:
+        """List the texts again (e.g. after a download)."""
+        self._fill_combo()
 
     def use_text(self, text: str, name: str = "pasted text") -> bool:
         """Learn from a given text (pasted or typed). True on success."""
@@ -240,7 +247,7 @@ class DataPanel(QWidget):
     # ---- the combo --------------------------------------------------------------------
 
     def _fill_combo(self) -> None:
-        """Built-ins, then recent files, then the pasted text; the loaded one selected."""
+        """Built-ins, downloaded texts, recent files, the pasted text; the loaded one selected."""
         combo = self.corpusCombo
         with QSignalBlocker(combo):
             combo.clear()
@@ -248,6 +255,9 @@ class DataPanel(QWidget):
             for name in sorted(infos, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER)):
                 combo.addItem(builtin_label(infos[name]), f"builtin:{name}")
                 combo.setItemData(combo.count() - 1, infos[name].description, Qt.ItemDataRole.ToolTipRole)
+            for info in cached_downloads():
+                combo.addItem(f"{info.title} (downloaded)", info.spec)
+                combo.setItemData(combo.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole)
             recent = settings.recent_files()
             if recent:
                 combo.insertSeparator(combo.count())

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rnnlab.core.checkpoint import CheckpointError
-from rnnlab.core.corpus import CorpusError
+from rnnlab.core.corpus import CorpusError, is_named_source
 from rnnlab.core.lesson import PANELS, SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
 from rnnlab.core.race import parse_cells
 
@@ -112,7 +112,7 @@ def lesson_from_window(window, title: str, with_checkpoint: bool) -> Lesson:
     corpus = window.session.trainer.corpus if window.session.trainer else window.data_panel.corpus()
     if corpus is None:
         raise LessonError("open a text first")
-    named = str(corpus.source) if str(corpus.source).startswith(("builtin:", "download:")) else None
+    named = str(corpus.source) if is_named_source(str(corpus.source)) else None
     if named is None and corpus.n_chars > MAX_EMBEDDED_CHARS:
         raise LessonError(f"the text has {corpus.n_chars:,} characters; a lesson holds at most "
                           f"{MAX_EMBEDDED_CHARS:,}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, Qt
@@ -22,6 +21,7 @@ from rnnlab.gui import lessons, settings
 from rnnlab.gui.background import LatestOnly
 from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
+from rnnlab.gui.download_dialog import DownloadDialog
 from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.heatmap_panel import HeatmapPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
         self._status_shown = 0.0
         self.race_window: RaceWindow | None = None  # made on first use
+        self.download_dialog: DownloadDialog | None = None  # made when first asked for
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         if self.session.trainer is None:
             self.message_bar.show_message("There is no model to save yet: train one first.", "info")
             return False
-        suggested = self.session.path or f"{Path(self.session.trainer.corpus.name).stem}.rnnlab"
+        suggested = self.session.path or f"{self.session.trainer.corpus.stem}.rnnlab"
         path = self.prompts.save_checkpoint_path(self, suggested)
         return self._save_to(path) if path else False
 
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def save_lesson_dialog(self) -> None:
         corpus = self.data_panel.corpus()
-        stem = Path(corpus.name).stem if corpus is not None else "lesson"
+        stem = corpus.stem if corpus is not None else "lesson"
         path = self.prompts.save_lesson_path(self, stem + SUFFIX)
         if not path:
             return
@@ -298,6 +299,16 @@ class MainWindow(QMainWindow):
 
     def show_all_panels(self) -> None:
         lessons.set_hidden_panels(self, ())
+
+    def download_text_dialog(self) -> None:
+        if self.download_dialog is None:
+            self.download_dialog = DownloadDialog(self)
+            self.download_dialog.text_chosen.connect(self._on_download_text_chosen)
+        else:
+            self.download_dialog.refresh()
+        self.download_dialog.show()
+        self.download_dialog.raise_()
+        self.download_dialog.activateWindow()
 
     def export_loss_plot(self) -> None:
         self.loss_plot.export_dialog()
@@ -339,6 +350,17 @@ class MainWindow(QMainWindow):
             self.session.set_probe_text(self.heatmap.probe_text())
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
+
+    def _on_download_text_chosen(self, spec: str) -> None:
+        self.data_panel.refresh()
+        if self.session.trainer is not None:
+            self.message_bar.show_message(
+                f"{spec} is downloaded. Reset the model to train on it (it is in the Text "
+                "panel's list).", "info")
+        elif self.data_panel.load_source(spec):
+            self.message_bar.show_message(
+                f"Opened {spec}. It is kept on this computer: it works offline from now on.", "info")
+        # else the Text panel says why it could not be opened
 
     def _on_baseline_done(self, corpus, loss: float) -> None:
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
@@ -452,6 +474,8 @@ class MainWindow(QMainWindow):
         if self.race_window is not None:
             self.race_window.shutdown()
         self.sampling.shutdown()
+        if self.download_dialog is not None:
+            self.download_dialog.shutdown()
         self.explain.shutdown()
         settings.set_value("geometry", self.saveGeometry())
         settings.set_value("splitter", self.main_splitter.saveState())

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 MENUS = {
     "&File": [
         ("Open text…", "Ctrl+O", "open_text_dialog"),
+        ("Download a text…", "", "download_text_dialog"),
         ("Open checkpoint…", "Ctrl+Shift+O", "open_checkpoint_dialog"),
         None,
         ("Save checkpoint", "Ctrl+S", "save_checkpoint"),

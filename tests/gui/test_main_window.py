@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from rnnlab.gui import MainWindow
 from rnnlab.gui.prompts import Prompts
+from tests.local_server import body, gutenberg_file
 
 
 class Answers(Prompts):
@@ -210,6 +211,23 @@ def test_the_last_text_is_reopened_next_time(window, qtbot):
     qtbot.addWidget(again)
     assert again.data_panel.corpus().name == "builtin:counting,length=5000"
     again.close()
+
+
+def test_file_menu_downloads_a_text_and_opens_it(window, qtbot, local_server, monkeypatch):
+    book = "Mr. Bennet was among the earliest of those who waited on Mr. Bingley.\n" * 100
+    local_server.add("pride.txt", body(gutenberg_file(book, "PRIDE AND PREJUDICE")))
+    monkeypatch.setenv("RNNLAB_DOWNLOAD_URL", local_server.base)
+    window.actions["download_text_dialog"].trigger()
+    dialog = window.download_dialog
+    assert dialog.isVisible() and window.actions["download_text_dialog"].text() == "Download a text…"
+    dialog.choose("pride")
+    dialog.downloadButton.click()
+    qtbot.waitUntil(lambda: window.data_panel.current_source() == "download:pride", timeout=10000)
+    assert not dialog.isVisible()
+    assert window.data_panel.corpus().n_chars == len(book)
+    assert "download:pride" in window.message_bar.text()
+    combo = window.data_panel.corpusCombo
+    assert combo.currentData() == "download:pride" and "(downloaded)" in combo.currentText()
 
 
 def test_a_bad_file_on_the_command_line_falls_back_to_the_default(qtbot, tmp_path):
