@@ -39,9 +39,9 @@ path, log_path, hidden = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = open(log_path, "a", buffering=1)
 real = ck.atomic_write
 
-def logged(target, data):
+def logged(target, data, *args):
     log.write("pending " + hashlib.sha256(data).hexdigest() + "\n"); os.fsync(log.fileno())
-    real(target, data)
+    real(target, data, *args)
     log.write("done " + hashlib.sha256(data).hexdigest() + "\n"); os.fsync(log.fileno())
 
 ck.atomic_write = logged

@@ -10,17 +10,17 @@ Every problem, saving or loading, is raised as one CheckpointError with a readab
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pathlib
-import stat
 import struct
-import tempfile
 
 import numpy as np
 import safetensors.torch
 import torch
+
+from rnnlab.core.atomic import atomic_write
+from rnnlab.core.atomic import reason as _reason
 
 FORMAT = "rnnlab-checkpoint"
 VERSION = 1
@@ -46,7 +46,7 @@ def save_checkpoint(path: str | os.PathLike, tensors: dict[str, torch.Tensor],
     """
     path = pathlib.Path(path)
     data = _serialize(path, tensors, metadata)
-    atomic_write(path, data)
+    atomic_write(path, data, CheckpointError)
     return path
 
 
@@ -87,60 +87,6 @@ def _prepare_tensors(path: pathlib.Path, tensors: dict[str, torch.Tensor]) -> di
             storages.add(ptr)
         out[name] = t
     return out
-
-
-def atomic_write(path: pathlib.Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, os.replace, fsync the folder."""
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise CheckpointError(f"could not save {path}: {_reason(e)}") from e
-    try:
-        try:
-            _copy_mode(fd, path)
-            _write_all(fd, data)  # raw fd: no user-space buffer, so nothing to flush
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise CheckpointError(f"could not save {path}: {_reason(e)}") from e
-        raise
-    _fsync_dir(folder)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]  # os.write may write less than asked
-
-
-def _copy_mode(fd: int, path: pathlib.Path) -> None:
-    """mkstemp makes 0600 files; keep the old file's mode, else a normal 0644 (best-effort)."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        mode = 0o644
-    with contextlib.suppress(OSError, AttributeError):  # no fchmod on Windows
-        os.fchmod(fd, mode)
-
-
-def _fsync_dir(folder: pathlib.Path) -> None:
-    """Make the rename itself durable; impossible on some platforms (Windows), so best-effort."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _reason(e: OSError) -> str:
-    return e.strerror or (os.strerror(e.errno) if e.errno else str(e))
 
 
 # ---------------------------------------------------------------- loading

@@ -26,7 +26,7 @@ import os
 import pathlib
 from dataclasses import dataclass, field
 
-from rnnlab.core.checkpoint import atomic_write
+from rnnlab.core.atomic import atomic_write
 from rnnlab.core.config import TrainConfig
 from rnnlab.core.corpus import is_named_source
 from rnnlab.core.model import ModelConfig
