@@ -90,7 +90,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.log_check.toggled.connect(self._on_log_toggled)
         self.smoothing_spin.valueChanged.connect(self._on_smoothing_changed)
         self.raw_check.toggled.connect(self._on_raw_toggled)
-        self.export_button.clicked.connect(self._on_export_clicked)
+        self.export_button.clicked.connect(self.export_dialog)
 
     def _build_plot(self) -> None:
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": _CompactAxis("bottom")})
@@ -279,7 +279,8 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.raw_curve.setVisible(checked)
         self._mark_dirty()
 
-    def _on_export_clicked(self) -> None:
+    def export_dialog(self) -> None:
+        """Ask where, then save the plot as PNG or SVG or the numbers as CSV (by the suffix)."""
         path, chosen = QtWidgets.QFileDialog.getSaveFileName(
             self, "Export loss", "loss.png", ";;".join(_EXPORT_FILTERS))
         if not path:
