@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnlab.core.vocab import char_symbol
+
 N_GRAM = 20  # the piece length of the share (long enough that a match is not chance)
 _BASE = np.uint64(1_000_003)  # rolling-hash multiplier (odd); arithmetic wraps modulo 2**64
 _INVERSE = np.uint64(pow(1_000_003, -1, 2**64))
@@ -32,6 +34,17 @@ class MemorisationReport:
         """Fraction of the sample's n-character pieces found in the training text (0 when
         the sample is shorter than n)."""
         return self.copied_pieces / self.pieces if self.pieces else 0.0
+
+    def summary(self, max_shown: int = 40) -> str:
+        """One sentence for a class: the share of copied pieces and the longest copy (with
+        spaces and newlines made visible: ␣, ⏎)."""
+        if self.pieces == 0:
+            return f"Copied from the training text: too short to tell (under {self.n} characters)."
+        longest = self.longest[0] if self.longest else ""
+        shown = longest if len(longest) <= max_shown else longest[: max_shown - 3] + "…"
+        return (f"Copied from the training text: {self.share:.0%} of its {self.n}-character pieces; "
+                f"longest copy {self.longest_length} characters"
+                + (f": “{''.join(char_symbol(c) for c in shown)}”" if shown else "") + ".")
 
 
 class _WindowHashes:

@@ -33,8 +33,15 @@ def save_trainer(path: str | os.PathLike, trainer: Trainer) -> str:
     if trainer.hidden is not None:
         for i, h in enumerate(hidden_tensors(trainer.hidden)):
             tensors[f"hidden.{i}"] = h
+    meta = {**run_metadata(trainer), "optimizer": optim_meta}
+    return str(save_checkpoint(path, tensors, meta))
+
+
+def run_metadata(trainer: Trainer) -> dict:
+    """What a run is, as JSON: configs, vocabulary, text, counters, loss history. A
+    checkpoint's metadata is this plus the optimizer's layout; reports read either."""
     corpus = trainer.corpus
-    meta = {
+    return {
         "rnnlab_version": __version__,
         "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "model": trainer.model_config.to_dict(),
@@ -44,12 +51,11 @@ def save_trainer(path: str | os.PathLike, trainer: Trainer) -> str:
                    "encoding": corpus.encoding,
                    "n_chars": corpus.n_chars, "val_fraction": corpus.val_fraction},
         "counters": {"step": trainer.step_count, "chars_seen": trainer.chars_seen,
+                     "epoch": trainer.epoch,
                      "train_seconds": trainer.train_seconds, "base_lr": trainer.base_lr,
                      "batcher": trainer.batcher.state(), "guard": trainer.guard.state()},
         "history": trainer.history.to_dict(),
-        "optimizer": optim_meta,
     }
-    return str(save_checkpoint(path, tensors, meta))
 
 
 def _portable_source(source) -> str:
@@ -130,4 +136,16 @@ def _restore_counters(trainer: Trainer, meta: dict, same_windows: bool) -> None:
     if same_windows:  # else the stream position means nothing: start a fresh epoch
         trainer.batcher.load_state(counters["batcher"])
     trainer.guard.load_state(counters.get("guard", {}))
-    trainer.history = History.from_dict(meta.get("history", {}))
+    trainer.history = history_from(meta)
+    trainer.history.use_window(trainer.step_count, trainer.batcher.chars_per_batch)
+
+
+def history_from(meta: dict) -> History:
+    """The loss history in a run's metadata. Files saved before the window sizes were kept
+    get one size for all their steps: the characters seen over the steps taken."""
+    history = History.from_dict(meta.get("history", {}))
+    counters = meta.get("counters", {})
+    steps = int(counters.get("step", 0))
+    if not history.windows and steps:
+        history.windows = [(0, int(counters.get("chars_seen", 0)) // steps)]
+    return history

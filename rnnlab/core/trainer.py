@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -33,14 +34,38 @@ class History:
 
     train_loss: list[float] = field(default_factory=list)  # train_loss[i] is step i + 1
     evals: list[tuple[int, float]] = field(default_factory=list)  # (step, val loss)
+    # (step, chars per step after it): (0, batch x seq) first, one more for each resume with
+    # other windows, so that chars_at() knows the characters seen at every step
+    windows: list[tuple[int, int]] = field(default_factory=list)
+
+    def use_window(self, step: int, chars_per_step: int) -> None:
+        """The steps after `step` see `chars_per_step` characters each."""
+        if self.windows and self.windows[-1][0] == step:  # no step was taken at that size
+            self.windows.pop()
+        if not self.windows or self.windows[-1][1] != chars_per_step:
+            self.windows.append((int(step), int(chars_per_step)))
+
+    def chars_at(self, steps) -> np.ndarray:
+        """Characters seen after each of `steps` (int array-like; 0 = before training)."""
+        steps = np.asarray(steps, dtype=np.int64)
+        if not self.windows:
+            return np.zeros_like(steps)
+        starts = np.array([s for s, _ in self.windows], dtype=np.int64)
+        per = np.array([c for _, c in self.windows], dtype=np.int64)
+        at_start = np.concatenate([[0], np.cumsum(np.diff(starts) * per[:-1])])
+        i = np.maximum(np.searchsorted(starts, steps, side="left") - 1, 0)  # window with start < step
+        return at_start[i] + (steps - starts[i]) * per[i]
 
     def to_dict(self) -> dict:
-        return {"train_loss": self.train_loss, "evals": [list(e) for e in self.evals]}
+        """A copy: training may go on appending to the lists."""
+        return {"train_loss": list(self.train_loss), "evals": [list(e) for e in self.evals],
+                "windows": [list(w) for w in self.windows]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "History":
         return cls([float(v) for v in d.get("train_loss", [])],
-                   [(int(s), float(v)) for s, v in d.get("evals", [])])
+                   [(int(s), float(v)) for s, v in d.get("evals", [])],
+                   [(int(s), int(c)) for s, c in d.get("windows", [])])
 
 
 class Trainer:
@@ -59,7 +84,7 @@ class Trainer:
         self.batcher = StreamBatcher(corpus.train, config.batch, config.seq)
         self.hidden = None
         self.guard, self.snapshot = Guard(), Snapshot()
-        self.history = History()
+        self.history = History(windows=[(0, self.batcher.chars_per_batch)])
         self.step_count = 0
         self.chars_seen = 0
         self.train_seconds = 0.0  # time spent inside step(), pauses excluded

@@ -88,3 +88,11 @@ def format_chars(chars) -> str:
             shown += f" (U+{ord(c):04X})"
         out.append(shown)
     return ", ".join(out)
+
+
+_VISIBLE = {"\n": "⏎", "\t": "⇥", "\r": "␍"}
+
+
+def char_symbol(ch: str, space: str = "␣") -> str:
+    """A visible stand-in for characters that would be blank: ⏎ newline, ⇥ tab, ␣ space."""
+    return space if ch == " " else _VISIBLE.get(ch, ch)

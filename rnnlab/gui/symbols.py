@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-_VISIBLE = {"\n": "⏎", "\t": "⇥", "\r": "␍"}
-
-
-def char_symbol(ch: str, space: str = "␣") -> str:
-    """A visible stand-in for characters that would be blank: ⏎ newline, ⇥ tab, ␣ space."""
-    return space if ch == " " else _VISIBLE.get(ch, ch)
+from rnnlab.core.vocab import char_symbol  # noqa: F401 - the engine's, for reports too
 
 
 def show_char(c: str) -> str:
