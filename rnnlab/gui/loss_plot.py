@@ -20,6 +20,7 @@ import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from . import colors
+from .explain_view import widget_png
 from .flow_layout import FlowLayout
 from .loss_series import LossSeries
 from .plot_range import follow_view
@@ -173,6 +174,12 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     def export_csv(self, path: str | Path) -> None:
         Path(path).write_text(self.csv_text(), encoding="utf-8", newline="")
+
+    def png_bytes(self, scale: float = 2.0) -> bytes:
+        """The plot as it looks now (without the toolbar), `scale` times its size on screen,
+        as PNG bytes: for the run report."""
+        self._flush()
+        return widget_png(self.plot, scale)
 
     def export_image(self, path: str | Path) -> None:
         """PNG, or SVG when the path ends in .svg."""

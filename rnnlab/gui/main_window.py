@@ -17,7 +17,7 @@ from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
 from rnnlab.core.run_state import corpus_for
-from rnnlab.gui import lessons, settings
+from rnnlab.gui import lessons, report_export, settings
 from rnnlab.gui.background import LatestOnly
 from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
@@ -312,6 +312,12 @@ class MainWindow(QMainWindow):
 
     def export_loss_plot(self) -> None:
         self.loss_plot.export_dialog()
+
+    def export_run_report(self) -> str | None:
+        return report_export.export_run_report(self)
+
+    def export_loss_history(self) -> str | None:
+        return report_export.export_loss_history(self)
 
     def open_race(self) -> None:
         """The race window, set up with this window's text, model size and training settings."""

@@ -19,6 +19,8 @@ MENUS = {
         ("Save as lesson…", "Ctrl+Shift+L", "save_lesson_dialog"),
         None,
         ("Export loss plot…", "Ctrl+E", "export_loss_plot"),
+        ("Export run report…", "", "export_run_report"),
+        ("Export loss history (CSV)…", "", "export_loss_history"),
         None,
         ("Quit", "Ctrl+Q", "close"),
     ],

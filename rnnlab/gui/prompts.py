@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 CHECKPOINT_FILTER = "rnnlab checkpoints (*.rnnlab);;All files (*)"
 LESSON_FILTER = "rnnlab lessons (*.rnnlab-lesson);;All files (*)"
 TEXT_FILTER = "Text files (*.txt *.md *.py *.csv *.json *.html *.xml);;All files (*)"
+REPORT_FILTERS = {"Web page (*.html)": ".html", "PDF document (*.pdf)": ".pdf"}
+CSV_FILTER = "CSV data (*.csv);;All files (*)"
 
 
 class Prompts:
@@ -39,6 +41,20 @@ class Prompts:
             parent, "Save as a lesson", "Include the trained model, so the lesson opens with it?",
             buttons.Yes | buttons.No | buttons.Cancel, buttons.Yes)
         return {buttons.Yes: True, buttons.No: False}.get(answer)
+
+    def save_report_path(self, parent: QWidget, suggested: str) -> str | None:
+        """Where to write the run report: an .html or a .pdf path."""
+        path, chosen = QFileDialog.getSaveFileName(parent, "Export run report", suggested,
+                                                   ";;".join(REPORT_FILTERS))
+        if path and not path.lower().endswith(tuple(REPORT_FILTERS.values())):
+            path += REPORT_FILTERS.get(chosen, ".html")
+        return path or None
+
+    def save_csv_path(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Export loss history", suggested, CSV_FILTER)
+        if path and not path.lower().endswith(".csv"):
+            path += ".csv"
+        return path or None
 
     def ask_save_changes(self, parent: QWidget) -> str:
         """'save', 'discard' or 'cancel' for unsaved training progress."""

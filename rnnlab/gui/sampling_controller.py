@@ -31,6 +31,7 @@ class SamplingController(QObject):
         panel.generate_requested.connect(self.generate)
         panel.stop_requested.connect(self.worker.stop)
         self.busy = False
+        self.last_request: tuple | None = None  # (SampleSettings, training step) of the latest sample
         self._next_auto = 0
         self.set_model_available(False)
 
@@ -48,6 +49,7 @@ class SamplingController(QObject):
             self.panel.show_error("Train or open a model first.")
             return
         self.busy = True
+        self.last_request = (settings, self.session.trainer.step_count)
         self.panel.begin(title)
         self._request.emit(model, self.session.trainer.corpus.vocab, settings)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayo
 
 from rnnlab.core.sampler import SamplerError, SampleSettings
 from rnnlab.gui import colors
-from rnnlab.gui.symbols import char_symbol
 from rnnlab.gui.widgets import spin_box
 
 ERROR_STYLE = "color: #c62828;"
@@ -48,6 +47,7 @@ class SamplingPanel(QWidget):
         super().__init__(parent)
         self._generating = False
         self._sample = ""
+        self._memorisation = None  # MemorisationReport of _sample, once computed
         self._available = True
         self._reason = ""
         self._ends_with_newline = True  # of the output: where a header line must start
@@ -212,6 +212,7 @@ class SamplingPanel(QWidget):
             sep = "" if empty else ("\n" if self._ends_with_newline else "\n\n")
             self.append_text(f"{sep}{title}\n")
         self._sample = ""  # this generation's text, without the title
+        self._memorisation = None
         self.memorisationLabel.hide()
         self.sampleErrorLabel.hide()
         self._generating = True
@@ -266,16 +267,13 @@ class SamplingPanel(QWidget):
 
     def show_memorisation(self, report) -> None:
         """One line under the buttons: share of copied 20-char pieces, the longest copy."""
-        if report.pieces == 0:
-            text = f"Copied from the training text: too short to tell (under {report.n} characters)."
-        else:
-            longest = report.longest[0] if report.longest else ""
-            shown = longest if len(longest) <= 40 else longest[:37] + "…"
-            text = (f"Copied from the training text: {report.share:.0%} of its {report.n}-character pieces; "
-                    f"longest copy {report.longest_length} characters"
-                    + (f": “{''.join(char_symbol(c) for c in shown)}”" if shown else "") + ".")
-        self.memorisationLabel.setText(text)
+        self._memorisation = report
+        self.memorisationLabel.setText(report.summary())
         self.memorisationLabel.show()
+
+    def last_memorisation(self):
+        """The MemorisationReport shown for the latest generation, or None (not yet)."""
+        return self._memorisation
 
     def last_sample(self) -> str:
         """The text of the latest generation (without its title line)."""

@@ -12,7 +12,7 @@ from rnnlab.core.device import set_threads
 from rnnlab.core.explain import gradient_flow, gradient_windows
 from rnnlab.core.model import ModelConfig
 from rnnlab.core.probe import probe
-from rnnlab.core.run_state import load_trainer, save_trainer
+from rnnlab.core.run_state import load_trainer, run_metadata, save_trainer
 from rnnlab.core.trainer import Trainer
 from rnnlab.gui.training_worker import TrainingWorker, start_training_thread, stop_training_thread
 
@@ -82,10 +82,19 @@ class TrainingSession(QObject):
         """Write a checkpoint without making it this session's file (e.g. into a lesson)."""
         if self.trainer is None:
             raise ValueError("there is no model to save yet")
-        if self.worker is not None:
-            with self.worker.lock:
-                return save_trainer(path, self.trainer)
-        return save_trainer(path, self.trainer)
+        return self._between_steps(lambda trainer: save_trainer(path, trainer))
+
+    def run_metadata(self) -> dict | None:
+        """The run as plain data (configs, text, counters, loss history), or None without
+        a model; for reports."""
+        return None if self.trainer is None else self._between_steps(run_metadata)
+
+    def _between_steps(self, read):
+        """read(trainer) while no step runs: the worker may be training in its thread."""
+        if self.worker is None:
+            return read(self.trainer)
+        with self.worker.lock:
+            return read(self.trainer)
 
     @property
     def dirty(self) -> bool:
