@@ -20,44 +20,43 @@ from rnnlab.core.report import RunReport, render_html, write_report
 from rnnlab.core.run_state import history_from
 from rnnlab.gui.baseline import BASELINE_ORDER
 
-NO_MODEL = "There is no model yet: train one (or open a checkpoint) first, then export {what}."
-
 
 def export_run_report(window) -> str | None:
     """Ask where, write the report; the path written, or None (cancelled, no model, failed)."""
-    meta = window.session.run_metadata()
-    if meta is None:
-        window.message_bar.show_message(NO_MODEL.format(what="its report"), "info")
-        return None
-    path = window.prompts.save_report_path(window, f"{_stem(window, meta)}-report.html")
-    if not path:
-        return None
-    try:
-        report = gather_report(window, meta)
-        write_pdf(path, render_html(report)) if path.lower().endswith(".pdf") else write_report(path, report)
-    except (OSError, ValueError) as exc:
-        window.message_bar.show_message(f"Could not export the report: {exc}", "error")
-        return None
-    window.statusBar().showMessage(f"Report saved to {path}", 8000)
-    return path
+    return _export(window, "report", window.prompts.save_report_path, "-report.html", _write_report)
 
 
 def export_loss_history(window) -> str | None:
     """Ask where, write the CSV; the path written, or None."""
-    meta = window.session.run_metadata()
-    if meta is None:
-        window.message_bar.show_message(NO_MODEL.format(what="its loss history"), "info")
+    return _export(window, "loss history", window.prompts.save_csv_path, "-loss.csv",
+                   lambda _window, path, meta: write_history_csv(path, history_from(meta)))
+
+
+def _export(window, what: str, ask, suffix: str, write) -> str | None:
+    """Without a model, say so; else ask where, read the run as it is now and write it."""
+    session = window.session
+    if session.trainer is None:
+        window.message_bar.show_message(
+            f"There is no model yet: train one (or open a checkpoint) first, then export its {what}.", "info")
         return None
-    path = window.prompts.save_csv_path(window, f"{_stem(window, meta)}-loss.csv")
+    path = ask(window, _stem(session) + suffix)
     if not path:
         return None
     try:
-        write_history_csv(path, history_from(meta))
-    except OSError as exc:
-        window.message_bar.show_message(f"Could not export the loss history: {exc}", "error")
+        write(window, path, session.run_metadata())
+    except (OSError, ValueError) as exc:
+        window.message_bar.show_message(f"Could not export the {what}: {exc}", "error")
         return None
-    window.statusBar().showMessage(f"Loss history saved to {path}", 8000)
+    window.statusBar().showMessage(f"{what.capitalize()} saved to {path}", 8000)
     return path
+
+
+def _write_report(window, path: str, meta: dict) -> None:
+    report = gather_report(window, meta)
+    if path.lower().endswith(".pdf"):
+        write_pdf(path, render_html(report))
+    else:
+        write_report(path, report)
 
 
 def gather_report(window, meta: dict) -> RunReport:
@@ -82,12 +81,11 @@ def write_pdf(path: str, html: str) -> Path:
     writer.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
     writer.setPageMargins(QtCore.QMarginsF(15, 15, 15, 15), QtGui.QPageLayout.Unit.Millimeter)
     writer.setTitle("rnnlab run report")
-    document.print_(writer)
-    del writer  # the PDF is finished when the writer goes
+    document.print_(writer)  # ends its painter: the PDF is complete in the buffer
     return atomic_write(path, bytes(buffer.data()))
 
 
-def _stem(window, meta: dict) -> str:
+def _stem(session) -> str:
     """A file name for the run: the checkpoint's, else the text's (safe on every system)."""
-    name = Path(window.session.path).stem if window.session.path else Path(meta["corpus"]["name"]).stem
+    name = Path(session.path or session.trainer.corpus.name).stem
     return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "run"

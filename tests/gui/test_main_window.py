@@ -19,9 +19,19 @@ class Answers(Prompts):
         self.open_path = None
         self.unsaved = "discard"
         self.asked = 0
+        self.report_path = self.csv_path = None
+        self.suggested = []  # names offered by the export dialogs
 
     def save_checkpoint_path(self, parent, suggested):
         return self.save_path
+
+    def save_report_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.report_path
+
+    def save_csv_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.csv_path
 
     def open_checkpoint_path(self, parent):
         return self.open_path

@@ -6,43 +6,9 @@ import csv
 import html
 import re
 
-import pytest
-
 from rnnlab.core.events import LN2
 from rnnlab.core.report import PNG_MAGIC
-from rnnlab.gui import MainWindow
-from tests.gui.test_main_window import Answers
-
-
-class ExportAnswers(Answers):
-    def __init__(self):
-        super().__init__()
-        self.report_path = self.csv_path = None
-        self.suggested = []
-
-    def save_report_path(self, parent, suggested):
-        self.suggested.append(suggested)
-        return self.report_path
-
-    def save_csv_path(self, parent, suggested):
-        self.suggested.append(suggested)
-        return self.csv_path
-
-
-@pytest.fixture
-def window(qtbot, monkeypatch):
-    answers = ExportAnswers()
-    monkeypatch.setattr(MainWindow, "prompts", answers)
-    win = MainWindow("builtin:hello")
-    win.answers = answers
-    win.model_panel.apply_preset("tiny")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.session.dirty = False
-    win.close()
-    assert win.session.thread is None, "a training thread was left running"
+from tests.gui.test_main_window import window  # noqa: F401 - the window tests' fixture (tiny preset)
 
 
 def train_and_sample(window, qtbot, steps=30):
