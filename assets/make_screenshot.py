@@ -2,6 +2,11 @@
 
     xvfb-run -a -s "-screen 0 1280x800x24" python assets/make_screenshot.py [--text T] [--seconds 20]
 
+With --presentation and --theme dark (View menu), the picture of presentation mode:
+
+    xvfb-run -a -s "-screen 0 1280x800x24" python assets/make_screenshot.py --presentation \
+        --theme dark --out assets/views/presentation_dark.png
+
 (On a desktop, run it without xvfb-run to watch it happen.)
 """
 
@@ -28,6 +33,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--out", default=str(Path(__file__).with_name("screenshot.png")))
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--presentation", action="store_true", help="View > Presentation mode")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="View > Theme")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     from rnnlab.gui import MainWindow, settings
@@ -39,6 +46,8 @@ def main() -> int:
     width, height = map(int, args.size.split("x"))
     window.resize(width, height)
     window.show()
+    window.view_modes.set_theme(args.theme)
+    window.view_modes.set_presentation(args.presentation)
     wait(app, 1.0)
     window.training_panel.train_button.click()
     wait(app, args.seconds)

@@ -200,6 +200,8 @@ def main() -> int:
                         help="longest training time for the step-through model (400 steps)")
     parser.add_argument("--out", default=str(Path(__file__).with_name("views")))
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--presentation", action="store_true", help="View > Presentation mode")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="View > Theme")
     parser.add_argument("--fold-panels", action="store_true",
                         help="fold the loss plot and the sampling panel away (more room for the views; "
                              "by default they stay on screen, as small as they go)")
@@ -216,6 +218,8 @@ def main() -> int:
     width, height = map(int, args.size.split("x"))
     window.resize(width, height)
     window.show()
+    window.view_modes.set_theme(args.theme)
+    window.view_modes.set_presentation(args.presentation)
     wait(1.0)
     code = 0
     try:

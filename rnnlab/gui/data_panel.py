@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout
 from rnnlab.core.builtin_corpora import BuiltinInfo, list_builtins
 from rnnlab.core.corpus import Corpus, CorpusError, corpus_from_text, is_named_source, load_corpus
 from rnnlab.core.downloads import cached_downloads
-from rnnlab.gui import settings
+from rnnlab.gui import settings, theme
 from rnnlab.gui.symbols import show_char
 
-ERROR_STYLE = "color: #c62828;"
-WARNING_STYLE = "color: #a15c00;"
 ENCODINGS = ("cp1252", "latin-1", "utf-16-le", "utf-16-be", "utf-16", "shift_jis", "gb18030",
              "koi8-r", "cp1251", "mac-roman")
 PASTED = "pasted:"  # combo item data of the pasted text
@@ -44,6 +42,11 @@ def size_text(n: int) -> str:
     if n >= 1_000_000:
         return f"{n / 1_000_000:.1f} M chars"
     return f"{n / 1000:.0f} k chars" if n >= 10_000 else f"{n:,} chars"
+
+
+def _fit_popup(combo: QComboBox, _look) -> None:
+    """The drop-down list as wide as its longest label: nothing cut short."""
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
 
 
 def builtin_label(info: BuiltinInfo) -> str:
@@ -89,6 +92,7 @@ class DataPanel(QWidget):
         self._make(QComboBox(), "corpusCombo", "The text the network learns from: a built-in or a recent file")
         self.corpusCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.corpusCombo.setMinimumContentsLength(12)
+        theme.follow(self.corpusCombo, _fit_popup)  # the labels grow in presentation mode
         layout.addWidget(self.corpusCombo)
         buttons = QHBoxLayout()
         buttons.addWidget(self._make(QPushButton("Open text…"), "openTextButton",
@@ -96,10 +100,10 @@ class DataPanel(QWidget):
         buttons.addWidget(self._make(QPushButton("Paste text…"), "pasteTextButton",
                                      "Type or paste a text to learn from"))
         layout.addLayout(buttons)
-        layout.addWidget(self._label("dataErrorLabel", ERROR_STYLE))
+        layout.addWidget(self._label("dataErrorLabel", "error"))
         layout.addWidget(self._build_encoding_box())
         layout.addWidget(self._build_info())
-        layout.addWidget(self._label("dataWarningLabel", WARNING_STYLE))
+        layout.addWidget(self._label("dataWarningLabel", "warning"))
         self.dataErrorLabel.hide()
         self.dataWarningLabel.hide()
         self.corpusCombo.currentIndexChanged.connect(self._on_corpus_combo_changed)
@@ -113,12 +117,13 @@ class DataPanel(QWidget):
         setattr(self, name, widget)
         return widget
 
-    def _label(self, name: str, style: str = "", tip: str = "") -> QLabel:
+    def _label(self, name: str, role: str | None = None, tip: str = "") -> QLabel:
         label = self._make(QLabel(self), name, tip)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setStyleSheet(style)
+        if role:  # "error" or "warning": coloured to read well in either theme
+            theme.set_text_role(label, role)
         return label
 
     def _build_encoding_box(self) -> QWidget:
@@ -266,7 +271,7 @@ class DataPanel(QWidget):
                 combo.setItemData(combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
             if self._pasted is not None:
                 combo.addItem(f"{self._pasted[1]} ({len(self._pasted[0]):,} chars)", PASTED)
-        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)  # popup: full labels
+        _fit_popup(combo, theme.current())
         self._select_item(self._source)
 
     def _select_item(self, source: str | None) -> None:

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-EXPLAIN_STYLE = "color: #444;"
+from . import theme
 
 
 def export_widget_png(widget: QtWidgets.QWidget, path: str | Path, scale: float = 2.0) -> None:
@@ -30,7 +30,7 @@ def widget_png(widget: QtWidgets.QWidget, scale: float = 2.0) -> bytes:
 def widget_image(widget: QtWidgets.QWidget, scale: float = 2.0) -> QtGui.QImage:
     size = widget.size() * scale
     image = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32)
-    image.fill(QtGui.QColor("white"))
+    image.fill(widget.palette().color(QtGui.QPalette.ColorRole.Window))  # light or dark theme
     painter = QtGui.QPainter(image)
     try:
         painter.scale(scale, scale)
@@ -53,6 +53,51 @@ def export_or_report(widget: QtWidgets.QWidget, path: str | Path, report: Callab
     return True
 
 
+PRESENTING_LINES = 4  # an explanation shows at most this many lines in presentation mode, then scrolls
+MIN_LINES = 2  # ...and never fewer, however little room there is
+
+
+class _Paragraph(QtWidgets.QScrollArea):
+    """A word-wrapped label that asks for its whole height when there is room, at most
+    `max_lines` lines (None: no limit), and scrolls when it gets less than it asked for.
+    (A bare label squeezed by a full layout loses its last lines without a trace.)"""
+
+    def __init__(self, label: QtWidgets.QLabel) -> None:
+        super().__init__()
+        self.max_lines: int | None = None
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(label)
+        label.setAutoFillBackground(False)  # the panel's own background shows through
+        self.viewport().setAutoFillBackground(False)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        policy.setVerticalPolicy(QtWidgets.QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
+    def _line(self) -> int:
+        return QtGui.QFontMetrics(self.widget().font()).lineSpacing()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        full = self.widget().heightForWidth(max(width, 1))
+        if full < 0:
+            full = self.widget().sizeHint().height()
+        return full if self.max_lines is None else min(full, self.max_lines * self._line() + 4)
+
+    def sizeHint(self) -> QtCore.QSize:
+        width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
+        return QtCore.QSize(self.widget().sizeHint().width(), self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
+        return QtCore.QSize(self.widget().minimumSizeHint().width() // 4,
+                            min(self.heightForWidth(width), MIN_LINES * self._line() + 4))
+
+
 class ExplainHeader(QtWidgets.QWidget):
     """An explanation in plain words (changeable with set_text) and an Export PNG button.
 
@@ -65,18 +110,27 @@ class ExplainHeader(QtWidgets.QWidget):
         super().__init__(parent)
         self._name, self._target = name, target
         self.label = QtWidgets.QLabel(text, objectName=f"{name}ExplainLabel", wordWrap=True)
-        self.label.setStyleSheet(EXPLAIN_STYLE)
+        theme.set_text_role(self.label, "muted")
         self.label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_button = QtWidgets.QPushButton("Export PNG…", objectName=f"{name}ExportButton")
         self.export_button.setToolTip("Save this view as a PNG image (twice the screen size)")
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.paragraph = _Paragraph(self.label)
         row = QtWidgets.QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label, 1)
+        row.addWidget(self.paragraph, 1)
         row.addWidget(self.export_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        theme.follow(self, ExplainHeader._restyle)
+
+    def _restyle(self, look: theme.Look) -> None:
+        """In presentation mode the explanation keeps to a few lines (it scrolls), so that
+        the pictures under it, which the whole class looks at, keep their room."""
+        self.paragraph.max_lines = PRESENTING_LINES if look.presentation else None
+        self.paragraph.updateGeometry()
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)
+        self.paragraph.updateGeometry()
 
     def export_png(self, path: str | Path) -> None:
         target = self._target() if callable(self._target) and not isinstance(self._target, QtWidgets.QWidget) \

@@ -44,6 +44,7 @@ class GatesPanel(QtWidgets.QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("gateSaturationPlots")
         self.plots.setBackground("w")
+        colors.style_view(self.plots)
         self.plots.setMinimumSize(240, 160)
         self._scatters: dict[str, pg.ScatterPlotItem] = {}
         self._cell: str | None = None
@@ -97,14 +98,17 @@ class GatesPanel(QtWidgets.QWidget):
         self.plots.clear()
         self._scatters = {}
         for col, gate in enumerate(SATURATING.get(cell, ())):
-            plot = self.plots.addPlot(row=0, col=col, title=GATE_TITLES[gate])
-            plot.setLabel("bottom", "shut")
-            plot.setLabel("left", "open")
+            plot = self.plots.addPlot(row=0, col=col)
+            colors.style_axes(plot)
+            colors.set_title(plot, GATE_TITLES[gate], 10)
+            colors.set_label(plot, "bottom", "shut", 10)
+            colors.set_label(plot, "left", "open", 10)
             plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.plot([0, 1], [1, 0], pen=pg.mkPen("#999999", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-            scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=0.5), brush=pg.mkBrush(colors.BLUE))
+            colors.style_pen(plot.plot([0, 1], [1, 0]), "#999999", 1, dash=True)
+            scatter = pg.ScatterPlotItem()
+            colors.style_scatter(scatter, colors.BLUE, 7)
             plot.addItem(scatter)
             self._scatters[gate] = scatter
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from . import colors
 from .explain_view import ExplainHeader
@@ -81,31 +81,31 @@ class GradientsPanel(QtWidgets.QWidget):
     def _build_flow_plot(self) -> None:
         self.flow_plot = plot = _plot_widget("gradientFlowPlot", pg.AxisItem("bottom"))
         item = plot.getPlotItem()
-        item.setTitle("reach back in time", color=colors.AXIS, size="10pt")
+        colors.set_title(item, "reach back in time", 10)
         _label(item, "characters back from the prediction", "gradient norm (log)")
         item.setLogMode(y=True)
         item.getViewBox().invertX(True)  # 0 (the last character) on the right: time runs left to right
         # legend bottom right: the flow is highest there (the last characters), so that corner is free
-        legend = item.addLegend(offset=(-8, -8), labelTextColor=colors.AXIS, labelTextSize="9pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 210))
+        colors.add_legend(item, offset=(-8, -8), pt=9, alpha=210)
 
     def _build_norm_plot(self) -> None:
         self.norm_plot = plot = _plot_widget("gradNormPlot", _CompactAxis("bottom"))
         item = plot.getPlotItem()
-        item.setTitle("whole gradient per training step", color=colors.AXIS, size="10pt")
+        colors.set_title(item, "whole gradient per training step", 10)
         _label(item, "training step", "gradient norm (log)")
         item.setLogMode(y=True)
-        legend = item.addLegend(offset=(-8, 8), labelTextColor=colors.AXIS, labelTextSize="9pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self.raw_curve = item.plot(pen=pg.mkPen(QtGui.QColor(31, 119, 180, 75), width=1), name="each step")
-        self.smooth_curve = item.plot(pen=pg.mkPen(colors.DARK_BLUE, width=2.5), name="smoothed")
+        colors.add_legend(item, offset=(-8, 8), pt=9, alpha=210)
+        self.raw_curve = item.plot(name="each step")
+        colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
+        self.smooth_curve = item.plot(name="smoothed")
+        colors.style_pen(self.smooth_curve, colors.DARK_BLUE, 2.5)
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         # An InfiniteLine has no log mode: its position is in view coordinates, i.e. log10(value).
-        self.clip_line = pg.InfiniteLine(
-            angle=0, movable=False, pen=pg.mkPen(colors.AXIS, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
-            label="", labelOpts={"position": 0.08, "color": colors.AXIS, "anchors": [(0, 1), (0, 1)]})
+        self.clip_line = pg.InfiniteLine(angle=0, movable=False, label="",
+                                         labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]})
+        colors.style_line(self.clip_line, colors.AXIS, 1.5)
         self.clip_line.setVisible(False)
         item.addItem(self.clip_line, ignoreBounds=True)
 
@@ -188,14 +188,13 @@ class GradientsPanel(QtWidgets.QWidget):
             item.removeItem(curve)  # also from the legend
         self.start_curves, self.flow_curves = [], []
         for k in range(layers):
-            color = QtGui.QColor(LAYER_COLORS[k % len(LAYER_COLORS)])
-            faint = QtGui.QColor(color)
-            faint.setAlpha(120)
-            self.start_curves.append(item.plot(
-                pen=pg.mkPen(faint, width=1.5, style=QtCore.Qt.PenStyle.DashLine), name=f"layer {k + 1}, at start"))
+            curve = item.plot(name=f"layer {k + 1}, at start")
+            colors.style_pen(curve, LAYER_COLORS[k % len(LAYER_COLORS)], 1.5, dash=True, alpha=120)
+            self.start_curves.append(curve)
         for k in range(layers):
-            color = QtGui.QColor(LAYER_COLORS[k % len(LAYER_COLORS)])
-            self.flow_curves.append(item.plot(pen=pg.mkPen(color, width=2.5), name=f"layer {k + 1}"))
+            curve = item.plot(name=f"layer {k + 1}")
+            colors.style_pen(curve, LAYER_COLORS[k % len(LAYER_COLORS)], 2.5)
+            self.flow_curves.append(curve)
 
     def _follow_flow(self) -> None:
         if not self._flow_follow.check():
@@ -273,6 +272,7 @@ class _Follower:
 def _plot_widget(name: str, bottom: pg.AxisItem) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w", axisItems={"bottom": bottom})
     plot.setObjectName(name)
+    colors.style_view(plot)
     plot.setMinimumSize(150, 150)
     item = plot.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.15)
@@ -281,9 +281,8 @@ def _plot_widget(name: str, bottom: pg.AxisItem) -> pg.PlotWidget:
 
 
 def _label(item: pg.PlotItem, bottom: str, left: str) -> None:
-    style = {"font-size": "10pt", "color": colors.AXIS}
-    item.setLabel("bottom", bottom, **style)
-    item.setLabel("left", left, **style)
+    colors.set_label(item, "bottom", bottom, 10)
+    colors.set_label(item, "left", left, 10)
 
 
 def _for_log(values: np.ndarray) -> np.ndarray:

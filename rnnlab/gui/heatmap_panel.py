@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
-from . import colors
+from . import colors, theme
 from .flow_layout import FlowLayout
 from .heatmap_view import HeatmapView, char_symbol
 from .plot_range import nice_ceil
@@ -88,7 +88,7 @@ class HeatmapPanel(QtWidgets.QWidget):
         self.text_edit.setMaxLength(MAX_CHARS)
         self.text_edit.setPlaceholderText(f"type your own text (up to {MAX_CHARS} characters)")
         self.text_edit.setClearButtonEnabled(True)
-        self.text_edit.setMinimumWidth(200)
+        theme.follow_min_width(self.text_edit, 200)
         self._text_timer = QtCore.QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
         self._text_timer.timeout.connect(self._emit_if_changed)
         self.layer_combo.currentIndexChanged.connect(self._on_layer_changed)
@@ -98,15 +98,14 @@ class HeatmapPanel(QtWidgets.QWidget):
 
     def _build_labels(self) -> None:
         self.explain_label = QtWidgets.QLabel(objectName="heatmapExplainLabel", wordWrap=True)
-        self.explain_label.setStyleSheet("color: #444;")
+        theme.set_text_role(self.explain_label, "muted")
         self.hover_label = QtWidgets.QLabel(objectName="heatmapHoverLabel")
-        self.hover_label.setMinimumWidth(200)
+        theme.follow_min_width(self.hover_label, 200)
         self.caption_label = QtWidgets.QLabel(objectName="unitCaptionLabel")
         self.caption_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
         self.unit_view = QtWidgets.QTextEdit(objectName="unitTextView", readOnly=True)
         self.unit_view.setToolTip("The text coloured by the selected unit (click a row of the heatmap)")
-        line = QtGui.QFontMetrics(self.unit_view.font()).lineSpacing()
-        self.unit_view.setFixedHeight(3 * line + 12)
+        theme.follow_lines(self.unit_view, fixed=3)
 
     def _build_layout(self) -> None:
         controls = FlowLayout()

@@ -12,9 +12,9 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
-from . import colors
+from . import colors, theme
 from .symbols import char_symbol  # noqa: F401 - also imported from here
 
 _MIN_CHAR_PX = 11  # horizontal room one character label needs
@@ -56,6 +56,7 @@ class HeatmapView:
     def __init__(self, on_hover: Callable, on_click: Callable) -> None:
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setBackground("w")
+        colors.style_view(self.widget)
         self.widget.setObjectName("hiddenHeatmap")
         self.widget.setMinimumHeight(120)
         self.plot = self.widget.addPlot()
@@ -65,9 +66,7 @@ class HeatmapView:
         self.bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=colors.diverging_map(),
                                    interactive=False, width=14)
         self.bar.setImageItem(self.image, insert_in=self.plot)
-        self.bar.axis.setTextPen(colors.AXIS)
         self.marker = QtWidgets.QGraphicsRectItem()
-        self.marker.setPen(pg.mkPen("#000000", width=2))  # cosmetic: 2 px at any zoom
         self.marker.setZValue(10)
         self.marker.hide()
         self.plot.addItem(self.marker, ignoreBounds=True)
@@ -79,12 +78,14 @@ class HeatmapView:
         self._unit: int | None = None
         self.plot.getViewBox().sigResized.connect(self._update_ticks)
         self.placeholder = pg.TextItem("The hidden state appears here once the model reads a text\n"
-                                       "(start training, or press Step).", color=colors.AXIS, anchor=(0.5, 0.5))
+                                       "(start training, or press Step).", anchor=(0.5, 0.5))
+        colors.style_text(self.placeholder)
         self.plot.addItem(self.placeholder, ignoreBounds=True)
         self.placeholder.setPos(0.5, 0.5)
         self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
         for name in ("bottom", "left"):
             self.plot.getAxis(name).setTicks([[], []])  # no numbers until there is data
+        theme.follow(self, HeatmapView._restyle)
 
     def _setup_plot(self) -> None:
         plot = self.plot
@@ -93,17 +94,22 @@ class HeatmapView:
         plot.setMenuEnabled(False)
         plot.invertY(True)  # unit 0 on top, as in a table
         plot.getViewBox().setDefaultPadding(0.0)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(10)
-        style = {"font-size": "10pt", "color": colors.AXIS}
         plot.setContentsMargins(2, 8, 2, 2)  # room for the colour bar's end labels
         for name in ("bottom", "left"):
-            axis = plot.getAxis(name)
-            axis.setPen(colors.AXIS)
-            axis.setTextPen(colors.AXIS)
-            axis.setStyle(tickLength=4)  # outward: inward ticks would cover the image
-        plot.getAxis("bottom").setTickFont(mono)  # the characters label themselves: no axis title
-        plot.getAxis("left").setLabel("unit", **style)
+            plot.getAxis(name).setStyle(tickLength=4)  # outward: inward ticks would cover the image
+        # fixed-width tick labels: the characters label themselves, no axis title below
+        colors.style_axes(plot, tick_font=lambda look: look.mono_font(10))
+        colors.set_label(plot, "left", "unit", 10)
+
+    def _restyle(self, look: theme.Look) -> None:
+        """Colours, fonts and pens of the look; label spacing for the new font size."""
+        axis = self.bar.axis
+        axis.setTextPen(look.foreground)
+        axis.setPen(look.foreground)
+        axis.setTickFont(look.font(10))
+        self.marker.setPen(look.pen("#000000", 2))  # cosmetic: 2 px at any zoom (4 presenting)
+        self._tick_keys = (None, None)
+        self._update_ticks()
 
     def show(self, data: np.ndarray, levels: tuple[float, float], diverging: bool, text: str) -> None:
         """Draw data (T, H) with fixed levels; axes and ticks change only when needed."""
@@ -140,8 +146,9 @@ class HeatmapView:
             return
         steps, units = self._shape
         view = self.plot.getViewBox()
-        k = nice_step(_MIN_CHAR_PX * steps / max(view.width(), 1.0))
-        m = nice_step(_MIN_UNIT_PX * units / max(view.height(), 1.0))
+        scale = theme.current().font_scale  # larger labels need more room
+        k = nice_step(_MIN_CHAR_PX * scale * steps / max(view.width(), 1.0))
+        m = nice_step(_MIN_UNIT_PX * scale * units / max(view.height(), 1.0))
         keys = ((self._text, steps, k), (units, m, self._unit, int(view.height())))
         if keys[0] != self._tick_keys[0]:
             chars = [(t + 0.5, char_symbol(self._text[t], "·")) for t in range(0, min(steps, len(self._text)), k)]
@@ -149,7 +156,7 @@ class HeatmapView:
         if keys[1] != self._tick_keys[1]:
             row_px = view.height() / units
             numbers = [(u + 0.5, str(u)) for u in range(0, units, m)  # none too close to the mark
-                       if self._unit is None or abs(u - self._unit) * row_px >= _MIN_UNIT_PX]
+                       if self._unit is None or abs(u - self._unit) * row_px >= _MIN_UNIT_PX * scale]
             chosen = [] if self._unit is None else [(self._unit + 0.5, f"{self._unit} ▶")]
             self.plot.getAxis("left").setTicks([chosen, numbers])  # level 1 wins where labels overlap
         self._tick_keys = keys

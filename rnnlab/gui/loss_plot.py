@@ -97,23 +97,25 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": _CompactAxis("bottom")})
         self.plot.setObjectName("lossPlot")
         self.plot.setMinimumHeight(140)
+        colors.style_view(self.plot)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         colors.style_axes(item)
-        legend = item.addLegend(offset=(-8, 8), labelTextColor=colors.AXIS, labelTextSize="10pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 140))  # see-through: curves may pass under it
-        raw_pen = pg.mkPen(QtGui.QColor(31, 119, 180, 75), width=1)
-        self.raw_curve = item.plot(pen=raw_pen, name="training, each step")
-        self.smooth_curve = item.plot(pen=pg.mkPen(colors.DARK_BLUE, width=2.5), name="training, smoothed")
-        self.val_curve = item.plot(pen=pg.mkPen(colors.ORANGE, width=2), symbol="o", symbolSize=7,
-                                   symbolBrush=colors.ORANGE, symbolPen="w", name="validation")
+        colors.add_legend(item, offset=(-8, 8), pt=10, alpha=140)  # see-through: curves may pass under it
+        self.raw_curve = item.plot(name="training, each step")
+        colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
+        self.smooth_curve = item.plot(name="training, smoothed")
+        colors.style_pen(self.smooth_curve, colors.DARK_BLUE, 2.5)
+        self.val_curve = item.plot(symbol="o", name="validation")
+        colors.style_pen(self.val_curve, colors.ORANGE, 2)
+        colors.style_symbols(self.val_curve, colors.ORANGE, 7)
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
-        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(
-            colors.AXIS, width=1.5, style=QtCore.Qt.PenStyle.DashLine), label="",
-            labelOpts={"position": 0.02, "color": colors.AXIS, "anchors": [(0, 1), (0, 1)]})
+        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
+                                             labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+        colors.style_line(self.baseline_line, colors.AXIS, 1.5)
         self.baseline_line.setObjectName("lossBaselineLine")
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
@@ -260,10 +262,9 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()
-        style = {"font-size": "11pt", "color": colors.AXIS}
         x_text = "characters seen" if self.x_combo.currentIndex() == 1 else "training step"
-        item.setLabel("bottom", x_text, **style)
-        item.setLabel("left", f"loss ({self.units_combo.currentText()})", **style)
+        colors.set_label(item, "bottom", x_text, 11)
+        colors.set_label(item, "left", f"loss ({self.units_combo.currentText()})", 11)
 
     # --- controls -----------------------------------------------------------------------
 

@@ -8,8 +8,7 @@ import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import (QGroupBox, QMainWindow, QScrollArea, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core.checkpoint import CheckpointError, read_metadata
 from rnnlab.core.lesson import SUFFIX
@@ -27,6 +26,7 @@ from rnnlab.gui.heatmap_panel import HeatmapPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
 from rnnlab.gui.menus import build_menus, shortcuts_text
 from rnnlab.gui.model_panel import ModelPanel
+from rnnlab.gui.presentation import ViewModes
 from rnnlab.gui.prompts import Prompts
 from rnnlab.gui.race_window import RaceWindow
 from rnnlab.gui.sampling_controller import SamplingController
@@ -34,6 +34,7 @@ from rnnlab.gui.sampling_panel import SamplingPanel
 from rnnlab.gui.status import MessageBar, TrainingStatus
 from rnnlab.gui.training_panel import GUI_EVAL_CHARS, TrainingPanel
 from rnnlab.gui.training_session import TrainingSession
+from rnnlab.gui.widgets import ColumnScroll
 
 SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
 STATUS_INTERVAL = 0.25  # s: the status bar's numbers change 4 times a second, not 20
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
+        self.view_modes = ViewModes(self, self.actions)  # theme and presentation mode from the settings
         self.status = TrainingStatus(self.statusBar())
         self.sampling = SamplingController(self, self.sampling_panel, self.session)
         self._wire()
@@ -109,12 +111,7 @@ class MainWindow(QMainWindow):
         for name in ("text", "model", "training"):
             column.addWidget(self.panel_boxes[name])
         column.addStretch(1)
-        self.controls_scroll = scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(controls.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 4)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls_scroll = scroll = ColumnScroll(controls)
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
         self.center_splitter.addWidget(self.panel_boxes["loss"])
         self.center_splitter.addWidget(self.panel_boxes["inside"])
@@ -345,6 +342,21 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         self.prompts.show_about(self, ABOUT)
+
+    def toggle_presentation(self, on: bool | None = None) -> None:
+        self.view_modes.set_presentation(on)
+
+    def toggle_full_screen(self, on: bool | None = None) -> None:
+        self.view_modes.set_full_screen(on)
+
+    def use_system_theme(self) -> None:
+        self.view_modes.set_theme("system")
+
+    def use_light_theme(self) -> None:
+        self.view_modes.set_theme("light")
+
+    def use_dark_theme(self) -> None:
+        self.view_modes.set_theme("dark")
 
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:

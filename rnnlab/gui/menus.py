@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
 
-# (menu, label, shortcut, handler name on the window); None = separator
+CHECK = "check"  # a fourth item: a checkable action (on / off)
+
+# menu -> entries: (label, shortcut, handler name on the window[, CHECK or the name of a group
+# of exclusive checkable actions]); (label, [entries]) = a submenu; None = separator
 MENUS = {
     "&File": [
         ("Open text…", "Ctrl+O", "open_text_dialog"),
@@ -37,6 +40,15 @@ MENUS = {
     ],
     "&View": [
         ("Show all panels", "Ctrl+Shift+A", "show_all_panels"),
+        None,
+        ("Presentation mode", "F5", "toggle_presentation", CHECK),
+        ("Full screen", "F11", "toggle_full_screen", CHECK),
+        None,
+        ("&Theme", [
+            ("System", "", "use_system_theme", "theme"),
+            ("Light", "", "use_light_theme", "theme"),
+            ("Dark", "", "use_dark_theme", "theme"),
+        ]),
     ],
     "&Help": [
         ("Keyboard shortcuts", "F1", "show_shortcuts"),
@@ -47,25 +59,49 @@ MENUS = {
 
 def build_menus(window: QMainWindow) -> dict[str, QAction]:
     """Create the menu bar; returns the actions by handler name."""
-    actions = {}
+    actions: dict[str, QAction] = {}
+    groups: dict[str, QActionGroup] = {}
     for title, entries in MENUS.items():
-        menu = window.menuBar().addMenu(title)
-        for entry in entries:
-            if entry is None:
-                menu.addSeparator()
-                continue
-            label, shortcut, handler = entry
-            action = QAction(label, window)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(getattr(window, handler))
-            menu.addAction(action)
-            actions[handler] = action
+        _fill(window, window.menuBar().addMenu(title), entries, actions, groups)
     return actions
+
+
+def _fill(window: QMainWindow, menu: QMenu, entries, actions: dict[str, QAction],
+          groups: dict[str, QActionGroup]) -> None:
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+            continue
+        if isinstance(entry[1], list):
+            _fill(window, menu.addMenu(entry[0]), entry[1], actions, groups)
+            continue
+        label, shortcut, handler, *kind = entry
+        action = QAction(label, window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if kind:
+            action.setCheckable(True)
+            if kind[0] != CHECK:
+                if kind[0] not in groups:
+                    groups[kind[0]] = QActionGroup(window)  # exclusive: one checked at a time
+                groups[kind[0]].addAction(action)
+        action.triggered.connect(getattr(window, handler))
+        menu.addAction(action)
+        actions[handler] = action
+
+
+def _entries(entries):
+    for entry in entries:
+        if entry is None:
+            continue
+        if isinstance(entry[1], list):
+            yield from _entries(entry[1])
+        else:
+            yield entry
 
 
 def shortcuts_text() -> str:
     lines = []
     for entries in MENUS.values():
-        lines += [f"{shortcut:<14} {label}" for label, shortcut, _ in filter(None, entries) if shortcut]
+        lines += [f"{entry[1]:<14} {entry[0]}" for entry in _entries(entries) if entry[1]]
     return "\n".join(lines)

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
 from rnnlab.core.device import available_devices
 from rnnlab.core.model import ModelConfig, count_parameters
 from rnnlab.core.presets import DEFAULT_PRESET, PRESETS, Preset
+from rnnlab.gui import theme
 from rnnlab.gui.widgets import spin_box
 
 DEFAULT_VOCAB = 100  # assumed vocabulary size before a text is loaded
 LOCK_REASON = "Reset the model to change its shape"
-ERROR_STYLE = "color: #c62828;"
 CELL_ITEMS = (("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru"))
 DEVICE_LABELS = {"cpu": "CPU", "cuda": "CUDA", "mps": "MPS"}
 _DEFAULTS = ModelConfig(vocab_size=1)  # field defaults a preset may leave out
@@ -202,7 +202,7 @@ class ModelPanel(QWidget):
         except ValueError as err:
             self._show_error(f"Impossible model: {err}")
             return
-        self.paramCountLabel.setStyleSheet("")
+        theme.set_text_role(self.paramCountLabel, None)
         if self._vocab_size:
             self.paramCountLabel.setText(f"{n:,} parameters")
             self.paramCountLabel.setToolTip(f"For this text's {vocab} characters")
@@ -211,7 +211,7 @@ class ModelPanel(QWidget):
             self.paramCountLabel.setToolTip(f"Assuming {vocab} different characters until a text is loaded")
 
     def _show_error(self, message: str) -> None:
-        self.paramCountLabel.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.paramCountLabel, "error")
         self.paramCountLabel.setText(message)
 
     @Slot()

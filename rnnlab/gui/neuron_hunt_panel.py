@@ -22,11 +22,11 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from rnnlab.core.explain import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
 
-from . import colors
+from . import colors, theme
 from .explain_view import ExplainHeader, export_or_report
 from .widgets import refill_layer_and_quantity
 from .flow_layout import FlowLayout
@@ -36,7 +36,6 @@ from .symbols import char_symbol
 TOP_UNITS = 10  # units listed
 PATTERN_DEBOUNCE_MS = 300  # wait for the user to stop typing before matching
 MASK_BACKGROUND = "#ffe066"  # the characters a pattern selects
-ERROR_STYLE = "color: #b2182b;"
 QUANTITY_LABELS = {"h": "hidden h", "c": "cell c"}
 EXPLANATION = (
     "Some units learn to track one thing in the text: being inside quotes, the depth of "
@@ -153,26 +152,23 @@ class NeuronHuntPanel(QtWidgets.QWidget):
 
     def _build_views(self) -> None:
         self.error_label = QtWidgets.QLabel(objectName="patternErrorLabel", wordWrap=True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.error_label, "error")
         self.error_label.hide()
         self.status_label = QtWidgets.QLabel(objectName="patternStatusLabel", wordWrap=True)
-        self.status_label.setStyleSheet("color: #444;")
-        line = QtGui.QFontMetrics(self.font()).lineSpacing()
+        theme.set_text_role(self.status_label, "muted")
         self.pattern_view = QtWidgets.QTextEdit(objectName="patternTextView", readOnly=True)
         self.pattern_view.setToolTip("The text the network read; the characters the pattern selects are marked")
-        self.pattern_view.setMinimumHeight(2 * line + 12)
-        self.pattern_view.setMaximumHeight(5 * line + 12)
+        theme.follow_lines(self.pattern_view, minimum=2, maximum=5)
         self.rank_list = QtWidgets.QListWidget(objectName="unitRankList")
         self.rank_list.setToolTip("The units whose activation follows the pattern best; click one")
-        self.rank_list.setMinimumHeight(3 * line + 12)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        self.rank_list.setFont(mono)
+        theme.follow_lines(self.rank_list, minimum=3)
+        theme.follow_mono_font(self.rank_list)
         self.rank_list.currentItemChanged.connect(self._on_current_item_changed)
         self.rank_list.itemClicked.connect(self._on_item_clicked)
         self.caption_label = QtWidgets.QLabel(objectName="huntUnitCaptionLabel", wordWrap=True)
         self.unit_view = QtWidgets.QTextEdit(objectName="huntUnitTextView", readOnly=True)
         self.unit_view.setToolTip("The text coloured by the chosen unit: red high, white 0, blue low")
-        self.unit_view.setMinimumHeight(2 * line + 12)
+        theme.follow_lines(self.unit_view, minimum=2)
 
     def _build_layout(self) -> None:
         controls = FlowLayout()
@@ -480,7 +476,7 @@ def mask_html(text: str, mask: np.ndarray) -> str:
         if run:
             body = "".join(run)
             if run_marked:
-                body = (f'<span style="background-color:{MASK_BACKGROUND}; '
+                body = (f'<span style="background-color:{MASK_BACKGROUND}; color:#000000; '
                         f'text-decoration: underline;">{body}</span>')
             parts.append(body)
 

@@ -22,14 +22,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from rnnlab.core.explain import surprisal_bits, top_next
 
-from . import colors
+from . import colors, theme
 from .explain_view import ExplainHeader, export_or_report
 from .symbols import char_symbol
 
 TOP_K = 10  # bars drawn
 BAR_COLOR = colors.BLUE
 ACTUAL_COLOR = colors.ORANGE  # the character that really came next
-ERROR_STYLE = "color: #b2182b;"
 EXPLANATION = (
     "After each character the network guesses the next one. The text is coloured by "
     "<i>surprise</i>: how unlikely the character that really came next was, in bits "
@@ -56,7 +55,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self._build_bars()
         self._build_layout()
         self._show_error("")
-        self._refresh_bars()
+        theme.follow(self, lambda panel, _look: panel._refresh_bars())  # the bars' colours
 
     # --- construction ---------------------------------------------------------------
 
@@ -65,10 +64,8 @@ class NextCharPanel(QtWidgets.QWidget):
         self.text_view.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.NoTextInteraction)
         self.text_view.setToolTip("Each character on a background coloured by the network's surprise "
                                   "at it; click one to see what the network expected after it")
-        line = QtGui.QFontMetrics(self.font()).lineSpacing()
-        self.text_view.setMinimumHeight(2 * line + 12)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        self.text_view.document().setDefaultFont(mono)
+        theme.follow_mono_font(self.text_view)
+        theme.follow_lines(self.text_view, minimum=2, font=lambda view: view.font())
         self._viewport = viewport = self.text_view.viewport()
         viewport.setMouseTracking(True)
         viewport.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
@@ -78,19 +75,19 @@ class NextCharPanel(QtWidgets.QWidget):
                                      "character that came")
         self.hover_label = QtWidgets.QLabel(objectName="nextCharHoverLabel", wordWrap=True)
         self.error_label = QtWidgets.QLabel(objectName="nextCharErrorLabel", wordWrap=True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.error_label, "error")
 
     def _build_bars(self) -> None:
         self.bar_plot = plot = pg.PlotWidget(background="w")
         plot.setObjectName("nextCharBars")
         plot.setMinimumSize(200, 110)
+        colors.style_view(plot)
         item = plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         item.setMenuEnabled(False)
         item.showGrid(y=True, alpha=0.15)
-        style = {"font-size": "10pt", "color": colors.AXIS}
-        item.setLabel("left", "probability", **style)
+        colors.set_label(item, "left", "probability", 10)
         colors.style_axes(item)
         item.setYRange(0.0, 1.0, padding=0.02)
         item.setXRange(-0.6, TOP_K - 0.4, padding=0)
@@ -153,7 +150,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self.text_view.clear()
         self.hover_label.clear()
         self._show_error("")
-        self._refresh_bars()
+        theme.follow(self, lambda panel, _look: panel._refresh_bars())  # the bars' colours
 
     def surprisal(self) -> np.ndarray:
         """(T,) bits: element t is -log2 of the probability the network gave to character t
@@ -289,7 +286,8 @@ class NextCharPanel(QtWidgets.QWidget):
         chars = self._vocab.chars
         self._bars = [(chars[i], p) for i, p in top]
         actual = int(self._result.ids[t + 1]) if t + 1 < len(self._result.ids) else None
-        brushes = [pg.mkBrush(ACTUAL_COLOR if i == actual else BAR_COLOR) for i, _ in top]
+        look = theme.current()
+        brushes = [look.brush(ACTUAL_COLOR if i == actual else BAR_COLOR) for i, _ in top]
         x = np.arange(len(top), dtype=np.float64)
         self.bar_item.setOpts(x=x, height=np.array([p for _, p in top]), width=0.8, brushes=brushes,
                               pens=[pg.mkPen(None)] * len(top))
@@ -328,4 +326,4 @@ def _legend_html() -> str:
     steps = np.linspace(0.0, colors.MAX_BITS, 9)
     swatches = "".join(f'<span style="background-color:{c};">&nbsp;&nbsp;&nbsp;</span>'
                        for c in colors.surprise_colors(steps))
-    return f'<span style="color:{colors.AXIS};">surprise: 0 bits {swatches} {colors.MAX_BITS:g}+ bits</span>'
+    return f"surprise: 0 bits {swatches} {colors.MAX_BITS:g}+ bits"

@@ -22,6 +22,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from rnnlab.core.sampler import SampleSettings
+from rnnlab.gui import theme
 from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS, shutdown, start_sampling_thread
 
 
@@ -139,10 +140,7 @@ class SampleColumns(QtWidgets.QSplitter):
         bold.setBold(True)
         title.setFont(bold)
         out = QtWidgets.QPlainTextEdit(objectName=f"{prefix}Output{index}", readOnly=True)
-        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > font.pointSizeF():  # follow a larger UI font (projectors)
-            font.setPointSizeF(self.font().pointSizeF())
-        out.setFont(font)
+        theme.follow_mono_font(out)  # never smaller than the UI font (larger when presenting)
         out.setMinimumWidth(40)
         out.setMinimumHeight(80)
         column = QtWidgets.QVBoxLayout(box)

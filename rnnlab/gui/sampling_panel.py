@@ -7,20 +7,22 @@ begin() / append_text() / finish() / show_error() as the worker reports.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QWidget)
 
 from rnnlab.core.sampler import SamplerError, SampleSettings
-from rnnlab.gui import colors
+from rnnlab.gui import colors, theme
 from rnnlab.gui.widgets import spin_box
 
-ERROR_STYLE = "color: #c62828;"
 NO_MODEL = "Train or open a model first"
 MAX_SEED = 2**31 - 1
+ZWSP = "\u200b"  # zero-width space: a chance to break a line, invisible
 MAX_LINES = 20_000  # oldest lines of the output are dropped beyond this (hours of auto-samples)
 
 TIPS = {
@@ -75,7 +77,7 @@ class SamplingPanel(QWidget):
         form.addRow(self._button_row())
         self.sampleErrorLabel = self._named(QLabel(), "sampleErrorLabel")
         self.sampleErrorLabel.setWordWrap(True)
-        self.sampleErrorLabel.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.sampleErrorLabel, "error")
         self.sampleErrorLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sampleErrorLabel.hide()
         form.addRow(self.sampleErrorLabel)
@@ -149,10 +151,7 @@ class SamplingPanel(QWidget):
     def _output(self) -> QPlainTextEdit:
         out = self._named(QPlainTextEdit(), "sampleOutput")
         out.setReadOnly(True)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > font.pointSizeF():  # follow a larger UI font (projectors)
-            font.setPointSizeF(self.font().pointSizeF())
-        out.setFont(font)
+        theme.follow_mono_font(out)  # never smaller than the UI font (larger when presenting)
         out.setPlaceholderText("Generated text appears here, one character at a time.")
         out.setMaximumBlockCount(MAX_LINES)
         out.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -268,7 +267,8 @@ class SamplingPanel(QWidget):
     def show_memorisation(self, report) -> None:
         """One line under the buttons: share of copied 20-char pieces, the longest copy."""
         self._memorisation = report
-        self.memorisationLabel.setText(report.summary())
+        # a break chance inside very long runs (the copy, ␣␣␣...): it wraps, never widens the window
+        self.memorisationLabel.setText(re.sub(r"(\S{16})(?=\S)", "\\1" + ZWSP, report.summary()))
         self.memorisationLabel.show()
 
     def last_memorisation(self):

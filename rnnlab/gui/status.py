@@ -4,9 +4,11 @@ message bar for warnings and errors that stays until dismissed."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from rnnlab.core.events import StepEvent, format_duration
+from rnnlab.gui import theme
 
 
 # Each label is as wide as its widest likely text, so a changing number never re-lays out
@@ -26,7 +28,7 @@ class TrainingStatus:
             label = QLabel(text, objectName=name)
             label.setContentsMargins(6, 0, 6, 0)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(WIDEST[name]) + 12)
+            theme.follow(label, _fit_widest)
             bar.addPermanentWidget(label)
             self.labels[name] = label
         self.progress = QProgressBar(objectName="budgetProgress")
@@ -71,11 +73,15 @@ class TrainingStatus:
         self.show_budget(None, None)
 
 
-class MessageBar(QWidget):
-    """A coloured line at the top of the window; stays until closed or replaced."""
+def _fit_widest(label: QLabel, _look) -> None:
+    """As wide as the widest text it will show, in the current font (larger when presenting)."""
+    font = QApplication.font()  # the label's own font may not have heard of a change yet
+    label.setMinimumWidth(QFontMetrics(font).horizontalAdvance(WIDEST[label.objectName()]) + 12)
 
-    COLORS = {"warning": ("#7a4b00", "#fff3cd"), "error": ("#842029", "#f8d7da"),
-              "info": ("#084298", "#cfe2ff")}
+
+class MessageBar(QWidget):
+    """A coloured line at the top of the window; stays until closed or replaced. Its colours
+    (theme.Look.message_colors) are dark on light in the light theme, light on dark in the dark."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -93,13 +99,24 @@ class MessageBar(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # draws the style sheet's border
+        self._level = "warning"
         self.hide()
+        theme.follow(self, MessageBar._restyle)
 
     def show_message(self, text: str, level: str = "warning") -> None:
-        fg, bg = self.COLORS.get(level, self.COLORS["info"])
-        self.setStyleSheet(f"#messageBar {{ background: {bg}; }} QLabel {{ color: {fg}; }}")
+        self._level = level
+        self._restyle(theme.current())
         self.label.setText(text)
         self.show()
+
+    def level(self) -> str:
+        return self._level
+
+    def _restyle(self, look) -> None:
+        fg, bg = look.message_colors(self._level)
+        self.setStyleSheet(f"#messageBar {{ background: {bg}; border: 1px solid {fg}; border-radius: 3px; }}"
+                           f" QLabel, QPushButton {{ color: {fg}; }}")
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""

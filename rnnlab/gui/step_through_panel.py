@@ -33,7 +33,7 @@ from rnnlab.core.explain import CharStep, step_char, top_next
 from rnnlab.core.model import CharRNN
 from rnnlab.core.probe import GATE_NAMES
 from rnnlab.core.vocab import Vocabulary, format_chars
-from rnnlab.gui import colors
+from rnnlab.gui import colors, theme
 from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.symbols import show_char
@@ -46,7 +46,6 @@ TOP_K = 10
 TITLE_PX = 18
 BARS_MIN_HEIGHT = 80
 DEFAULT_TEXT = "hello world"
-MESSAGE_STYLE = "color: #c62828;"
 
 NO_MODEL = "Train or open a model first, then press Next char."
 TOO_BIG = ("Step-through shows tiny models (16 units or fewer): choose the 'micro' preset or set "
@@ -126,9 +125,18 @@ def nice_level(value: float) -> float:
 
 def _set_title(plot: pg.PlotItem, title: str) -> None:
     """A small title in a short row (pyqtgraph's own row is 30 px: too much for a 1-row strip)."""
-    plot.setTitle(title, size="8pt", color=colors.AXIS)
-    plot.titleLabel.setMaximumHeight(TITLE_PX)
-    plot.layout.setRowFixedHeight(0, TITLE_PX)
+    colors.set_title(plot, title, 8, row_px=TITLE_PX)
+
+
+def _px(pixels: float) -> int:
+    """A size in pixels of the normal look, grown with the fonts in presentation mode."""
+    return round(pixels * theme.current().font_scale)
+
+
+def _style_plot(plot: pg.PlotItem, left_width: int) -> None:
+    """Axis colours and 9 pt labels of the look; the left axis `left_width` px wide (scaled)."""
+    colors.style_axes(plot, tick_font=lambda look: look.font(9))
+    theme.follow(plot, lambda p, _look: p.getAxis("left").setWidth(_px(left_width)))
 
 
 class _Picture:
@@ -145,12 +153,10 @@ class _Picture:
         plot.setContentsMargins(1, 1, 1, 1)
         plot.hideAxis("bottom")
         self.rows = max(len(row_labels), 1)
+        _style_plot(plot, 14)
         if row_labels:
             axis = plot.getAxis("left")
-            axis.setPen(colors.AXIS)
-            axis.setTextPen(colors.AXIS)
             axis.setStyle(tickLength=0)
-            axis.setWidth(14)
             axis.setTicks([[(k + 0.5, name) for k, name in enumerate(row_labels)], []])
         else:
             plot.hideAxis("left")
@@ -158,14 +164,21 @@ class _Picture:
         self.image.setColorMap(colors.diverging_map())
         plot.addItem(self.image)
         self.marker = QtWidgets.QGraphicsRectItem()
-        self.marker.setPen(pg.mkPen("#000000", width=2))
         self.marker.setZValue(10)
         self.marker.hide()
         plot.addItem(self.marker, ignoreBounds=True)
-        self.min_height = TITLE_PX + 12 * self.rows  # the title, and at least 12 px a row
-        plot.setMinimumHeight(self.min_height)
-        plot.setMaximumHeight(self.min_height + 22 * self.rows)
         plot.setMinimumWidth(30)
+        theme.follow(self, _Picture._restyle)
+
+    @property
+    def min_height(self) -> int:
+        """The title, and at least 12 px a row (more in presentation mode)."""
+        return _px(TITLE_PX) + _px(12) * self.rows
+
+    def _restyle(self, look: theme.Look) -> None:
+        self.marker.setPen(look.pen("#000000", 2))
+        self.plot.setMinimumHeight(self.min_height)
+        self.plot.setMaximumHeight(self.min_height + _px(22) * self.rows)
 
     def set_title(self, title: str) -> None:
         _set_title(self.plot, title)
@@ -195,27 +208,34 @@ class _Bars:
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.setContentsMargins(1, 1, 1, 1)
-        for name in ("bottom", "left"):
-            axis = plot.getAxis(name)
-            axis.setPen(colors.AXIS)
-            axis.setTextPen(colors.AXIS)
-        plot.getAxis("left").setWidth(28)
+        _style_plot(plot, 28)
         plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, ".5"), (1.0, "1")], []])
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setXRange(-0.5, TOP_K - 0.5, padding=0.0)
-        plot.setMinimumHeight(BARS_MIN_HEIGHT)
         _set_title(plot, "top 10 next characters")
         plot.setMinimumWidth(120)
-        self.bars = pg.BarGraphItem(x=np.arange(TOP_K), height=np.zeros(TOP_K), width=0.75,
-                                    brush=colors.BLUE, pen=None)
+        self.bars = pg.BarGraphItem(x=np.arange(TOP_K), height=np.zeros(TOP_K), width=0.75, pen=None)
         plot.addItem(self.bars)
+        self._top: list[tuple[str, float]] = []
+        self._actual: str | None = None
+        theme.follow(self, _Bars._restyle)
+
+    def _restyle(self, look: theme.Look) -> None:
+        self.plot.setMinimumHeight(_px(BARS_MIN_HEIGHT))
+        self._colour()
+
+    def _colour(self) -> None:
+        look = theme.current()
+        blue, orange = look.brush(colors.BLUE), look.brush(colors.ORANGE)
+        brushes = [orange if ch == self._actual else blue for ch, _ in self._top]
+        self.bars.setOpts(brushes=brushes + [blue] * (TOP_K - len(self._top)))
 
     def show(self, top: list[tuple[str, float]], actual: str | None) -> None:
         heights = np.zeros(TOP_K)
         heights[:len(top)] = [p for _, p in top]
-        brushes = [colors.ORANGE if ch == actual else colors.BLUE for ch, _ in top]
-        brushes += [colors.BLUE] * (TOP_K - len(top))
-        self.bars.setOpts(height=heights, brushes=brushes)
+        self._top, self._actual = list(top), actual
+        self.bars.setOpts(height=heights)
+        self._colour()
         ticks = [(k, show_char(ch)) for k, (ch, _) in enumerate(top)]
         self.plot.getAxis("bottom").setTicks([ticks, []])
         title = "top 10 next characters"
@@ -224,7 +244,9 @@ class _Bars:
         _set_title(self.plot, title)
 
     def clear(self) -> None:
+        self._top, self._actual = [], None
         self.bars.setOpts(height=np.zeros(TOP_K))
+        self._colour()
         self.plot.getAxis("bottom").setTicks([[], []])
         _set_title(self.plot, "top 10 next characters")
 
@@ -249,8 +271,10 @@ class StepThroughPanel(QtWidgets.QWidget):
         self._too_big = False
         self._signature: tuple | None = None  # (cell, embedding?) the pictures were built for
         self._pictures: dict[str, _Picture] = {}
+        self._picture_rows: list[list[str]] = []  # the pictures' keys, row by row
         self._bars: _Bars | None = None
         self._build()
+        theme.follow(self, lambda panel, _look: panel._fit_plots_height())
         self._show_message("")
         self._refresh()
 
@@ -276,7 +300,7 @@ class StepThroughPanel(QtWidgets.QWidget):
         self.position_label = QtWidgets.QLabel(objectName="stepPositionLabel")
 
         self.message_label = QtWidgets.QLabel(objectName="stepMessageLabel", wordWrap=True)
-        self.message_label.setStyleSheet(MESSAGE_STYLE)
+        theme.set_text_role(self.message_label, "error")
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.equation_label = QtWidgets.QLabel(objectName="stepEquationLabel", wordWrap=True)
         self.equation_label.setTextFormat(Qt.TextFormat.RichText)
@@ -287,6 +311,7 @@ class StepThroughPanel(QtWidgets.QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("stepPlots")
         self.plots.setBackground("w")
+        colors.style_view(self.plots)
         self.plots.setMinimumHeight(120)
         self.plots.setMinimumWidth(200)
         self.plots.ci.setSpacing(2)
@@ -345,21 +370,25 @@ class StepThroughPanel(QtWidgets.QWidget):
         if gates:
             rows.append([(name, ()) for name in gates])
         rows.append(([("c", ())] if cell == "lstm" else []) + [("h", ())])
-        height = 0
         for r, row in enumerate(rows):
             sub = self.plots.ci.addLayout(row=r, col=0)
             sub.setSpacing(2)
             sub.setContentsMargins(0, 0, 0, 0)
             for key, labels in row:
                 self._pictures[key] = _Picture(sub, labels)
-            height += max(self._pictures[key].min_height for key, _ in row) + 8
+        self._picture_rows = [[key for key, _ in row] for row in rows]
         bars_row = self.plots.ci.addLayout(row=len(rows), col=0)
         bars_row.setContentsMargins(0, 0, 0, 0)
         self._bars = _Bars(bars_row)
-        # The view does not pass its scene's minimum on: without this the splitter could
-        # squeeze the pictures down to their titles.
-        self.plots.setMinimumHeight(height + BARS_MIN_HEIGHT + 24)
+        self._fit_plots_height()
         self._signature = (cell, embedded)
+
+    def _fit_plots_height(self, *_args) -> None:
+        """The view does not pass its scene's minimum on: without this the splitter could
+        squeeze the pictures down to their titles."""
+        rows = self._picture_rows
+        height = sum(max(self._pictures[key].min_height for key in row) + 8 for row in rows if row)
+        self.plots.setMinimumHeight(max(120, height + _px(BARS_MIN_HEIGHT) + 24) if rows else 120)
 
     # ---- public API -------------------------------------------------------------------
 

@@ -24,13 +24,13 @@ from rnnlab.core.sampler import SamplerError, SampleSettings, prime_ids
 from rnnlab.core.vocab import Vocabulary
 from rnnlab.gui.explain_view import ExplainHeader, export_or_report
 from rnnlab.gui.flow_layout import FlowLayout
+from rnnlab.gui import theme
 from rnnlab.gui.sample_columns import SampleColumns
 from rnnlab.gui.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS
 from rnnlab.gui.widgets import labelled, spin_box
 
 ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
 
-ERROR_STYLE = "color: #c62828;"
 NO_MODEL = "Train or open a model first."
 DEFAULT_TEMPERATURES = "0.2, 0.5, 1.0, 1.5"
 MAX_COLUMNS = 6
@@ -109,7 +109,7 @@ class TemperaturePanel(QtWidgets.QWidget):
         self.generate_button = QtWidgets.QPushButton("Generate", objectName="tempGenerateButton")
         self.generate_button.setToolTip("Generate at every temperature")
         self.error_label = QtWidgets.QLabel(objectName="temperatureErrorLabel", wordWrap=True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.error_label, "error")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 

@@ -2,7 +2,43 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox,
+                               QWidget)
+
+from rnnlab.gui import theme
+
+
+class ColumnScroll(QScrollArea):
+    """A column of controls that scrolls up and down, not sideways: it is at least as wide
+    as the column needs, in whatever font size the look has now. In presentation mode it
+    may be squeezed narrower (down to SQUEEZED_WIDTH, with a horizontal scroll bar), so that
+    the large fonts still fit a small projector's width."""
+
+    SQUEEZED_WIDTH = 120
+
+    def __init__(self, column: QWidget) -> None:
+        super().__init__()
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self._squeezable = False
+        theme.follow(self, ColumnScroll._restyle)
+
+    def _restyle(self, look: theme.Look) -> None:
+        self._squeezable = look.presentation
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if look.presentation
+                                          else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.updateGeometry()  # a new minimum width
+
+    def content_width(self) -> int:
+        """The width that shows the whole column without a horizontal scroll bar."""
+        frame = 2 * self.frameWidth() if self.frameShape() != QFrame.Shape.NoFrame else 0
+        return self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + frame + 2
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        width = self.SQUEEZED_WIDTH if self._squeezable else self.content_width()
+        return QSize(max(hint.width(), width), hint.height())
 
 
 def spin_box(name: str, low: float, high: float, value: float | None = None, *, tip: str = "",
