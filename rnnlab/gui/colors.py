@@ -46,6 +46,12 @@ def _colormap(stops, name: str) -> pg.ColorMap:
     return pg.ColorMap(pos, rgb, name=name)
 
 
+def ink(colour: str) -> str:
+    """A line colour as text in the current look ("#rrggbb"): lighter on dark, stronger
+    when presenting. For rich text drawn now (titles, tables); redraw it after a switch."""
+    return theme.current().colour(colour).name()
+
+
 def style_axes(item: pg.PlotItem, tick_font: Callable[[theme.Look], QtGui.QFont] | None = None) -> None:
     """The house look of a plot, kept up with the theme and presentation mode: axis lines
     and tick labels in the look's foreground at 10 pt (15 in presentation mode; `tick_font`

@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QProgr
 
 from rnnlab.core.downloads import (DownloadInfo, cache_dir, cached_path, download_url,
                                    format_bytes, is_cached, list_downloads)
-from rnnlab.gui.data_panel import ERROR_STYLE
+from rnnlab.gui import theme
 from rnnlab.gui.download_task import DownloadTask
 
-DONE_STYLE = "color: #1b5e20;"
 INTRO = ("Download a text once; after that it works offline, like the built-in texts, "
          "as download:NAME.")
 SHUTDOWN_WAIT = 1.0  # s the app waits at exit for a download thread to clean up
@@ -150,9 +149,10 @@ class DownloadDialog(QDialog):
         self.cancelDownloadButton.setEnabled(busy)
         self.downloadProgress.setVisible(busy)
 
-    def _show_status(self, text: str, style: str = "") -> None:
+    def _show_status(self, text: str, role: str | None = None) -> None:
+        """A line of status; role "success" or "error" colours it (readable in either theme)."""
         self.downloadStatusLabel.setText(text)
-        self.downloadStatusLabel.setStyleSheet(style)
+        theme.set_text_role(self.downloadStatusLabel, role)
 
     def _drop_task(self) -> DownloadTask | None:
         task, self._task = self._task, None
@@ -219,10 +219,10 @@ class DownloadDialog(QDialog):
         self._task = None
         self.refresh()
         if outcome == "done":
-            self._show_status(f"Downloaded {task.info.title}.", DONE_STYLE)
+            self._show_status(f"Downloaded {task.info.title}.", "success")
             self.text_chosen.emit(task.info.spec)
             self.accept()
         elif outcome == "cancelled":
             self._show_status("Download cancelled; nothing was saved.")
         else:
-            self._show_status(message, ERROR_STYLE)
+            self._show_status(message, "error")

@@ -101,7 +101,7 @@ class RaceControls(QtWidgets.QWidget):
         except ValueError as exc:
             self.sizes_label.setText(str(exc).capitalize() + ".")
         else:
-            parts = [f'<b style="color:{colors.RUN_COLORS[k]}">{c.label}</b> '
+            parts = [f'<b style="color:{colors.ink(colors.RUN_COLORS[k])}">{c.label}</b> '
                      f'({count_parameters(c.model):,})' for k, c in enumerate(contenders)]
             self.sizes_label.setText(" · ".join(parts) + " parameters")
         self.changed.emit()

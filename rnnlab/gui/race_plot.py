@@ -42,15 +42,15 @@ class RacePlot(QtWidgets.QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("racePlot")
         self.plot.setMinimumHeight(160)
+        colors.style_view(self.plot)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         colors.style_axes(item)
-        self.legend = item.addLegend(offset=(-8, 8), labelTextColor=colors.AXIS, labelTextSize="11pt")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 160))
+        self.legend = colors.add_legend(item, offset=(-8, 8), pt=11, alpha=160)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
-        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(
-            "#777777", width=1.5, style=QtCore.Qt.PenStyle.DashLine), label="",
-            labelOpts={"position": 0.02, "color": colors.AXIS, "anchors": [(0, 1), (0, 1)]})
+        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
+                                             labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+        colors.style_line(self.baseline_line, "#777777", 1.5)
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
         layout = QtWidgets.QVBoxLayout(self)
@@ -78,11 +78,13 @@ class RacePlot(QtWidgets.QWidget):
         self._runs = []
         for k, label in enumerate(labels):
             colour = colors.RUN_COLORS[k % len(colors.RUN_COLORS)]
-            smooth = item.plot(pen=pg.mkPen(colour, width=3), name=label)
+            smooth = item.plot(name=label)
+            colors.style_pen(smooth, colour, 3)
             smooth.setDownsampling(auto=True, method="peak")
             smooth.setClipToView(True)
-            val = item.plot(pen=pg.mkPen(colour, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
-                            symbol="o", symbolSize=8, symbolBrush=colour, symbolPen="w")
+            val = item.plot(symbol="o")
+            colors.style_pen(val, colour, 1.5, dash=True)
+            colors.style_symbols(val, colour, 8)
             self._runs.append((LossSeries(), [], smooth, val))
         self._follow = True
         self._mark_dirty()
@@ -177,8 +179,8 @@ class RacePlot(QtWidgets.QWidget):
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", X_AXES[self._x_key()])
-        item.setLabel("left", f"loss ({self.units_combo.currentText()})")
+        colors.set_label(item, "bottom", X_AXES[self._x_key()], 11)
+        colors.set_label(item, "left", f"loss ({self.units_combo.currentText()})", 11)
 
     def _on_axes_changed(self, _index: int) -> None:
         self._update_labels()

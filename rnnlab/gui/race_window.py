@@ -20,7 +20,7 @@ from rnnlab.core.corpus import Corpus, CorpusError
 from rnnlab.core.device import set_threads
 from rnnlab.core.race import Race
 from rnnlab.core.sampler import SampleSettings, prime_ids
-from rnnlab.gui import colors
+from rnnlab.gui import colors, theme
 from rnnlab.gui.baseline import BASELINE_ORDER
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.race_controls import RaceControls
@@ -32,7 +32,6 @@ from rnnlab.gui.widgets import labelled, spin_box
 
 STANDINGS_MS = 250  # the standings table changes 4 times a second
 EVAL_CHARS = 30_000  # validation characters per pass (as in the main window)
-ERROR_STYLE = "color: #842029;"
 
 
 class RaceWindow(QtWidgets.QWidget):
@@ -61,7 +60,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.progress = QtWidgets.QProgressBar(objectName="raceProgress", textVisible=True)
         self.progress.setRange(0, 1000)
         self.message = QtWidgets.QLabel(objectName="raceMessageLabel", wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        theme.set_text_role(self.message, "error")
         self.message.hide()
         self.plot = RacePlot()
         self.standings = QtWidgets.QLabel(objectName="raceStandingsLabel")
@@ -153,7 +152,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.race, self.reason = race, ""
         self.plot.set_runs(race.labels)
         self.columns.set_titles([(label, f"Samples from the {label}") for label in race.labels],
-                                list(colors.RUN_COLORS))
+                                [colors.ink(c) for c in colors.RUN_COLORS])
         self.worker = RaceWorker(race, self.controls.seconds(), eval_chars=EVAL_CHARS)
         self.worker.metrics.connect(self._on_worker_metrics)
         self.worker.evaluated.connect(self._on_worker_evaluated)
@@ -200,7 +199,7 @@ class RaceWindow(QtWidgets.QWidget):
             return False
         self.message.hide()
         self.columns.set_titles([(label, f"Samples from the {label}") for label in self.race.labels],
-                                list(colors.RUN_COLORS))
+                                [colors.ink(c) for c in colors.RUN_COLORS])
         self.columns.start([(model, vocab, settings) for model in models])
         return True
 
@@ -275,7 +274,7 @@ class RaceWindow(QtWidgets.QWidget):
             smooth = self.plot.last_smoothed(k)
             mark = " ◀ leads" if k == leader else (" (out)" if k in race.out else "")
             rows.append(
-                f'<tr><td style="color:{colors.RUN_COLORS[k]}"><b>{html.escape(label)}</b></td>'
+                f'<tr><td style="color:{colors.ink(colors.RUN_COLORS[k])}"><b>{html.escape(label)}</b></td>'
                 f"<td align=right>{trainer.step_count:,}</td><td align=right>{speed:,.0f}</td>"
                 f"<td align=right>{_fmt(smooth)}</td><td align=right><b>{_fmt(vals[k])}</b>{mark}</td></tr>")
         done = {"budget": "Race over.", "stopped": "Stopped.", "out": "Every contender diverged."}

@@ -45,18 +45,20 @@ _DARK_LINES = {
     "#d62728": "#f0605d",
     "#9467bd": "#b897dd",
     "#8c564b": "#c49c94",
+    "#777777": "#9a9a9a",
 }
-_PRESENTATION_LIGHT = {"#ff7f0e": "#e05a00", "#999999": "#666666", "#1f77b4": "#1565c0"}  # darker on white
+_PRESENTATION_LIGHT = {"#ff7f0e": "#e05a00", "#999999": "#666666", "#777777": "#4d4d4d",
+                       "#1f77b4": "#1565c0"}  # darker on white
 _PRESENTATION_DARK = {"#08306b": "#bcdcf5", "#999999": "#aaaaaa"}
 
 # (normal, presentation) per theme: stronger contrast in presentation mode
 _ROLES = {
     False: {"background": ("#ffffff", "#ffffff"), "axis": ("#222222", "#000000"),
             "muted": ("#444444", "#1a1a1a"), "error": ("#c62828", "#b71c1c"),
-            "warning": ("#a15c00", "#8a4f00")},
+            "warning": ("#a15c00", "#8a4f00"), "success": ("#1b5e20", "#124116")},
     True: {"background": ("#1e1e1e", "#121212"), "axis": ("#dddddd", "#ffffff"),
            "muted": ("#c8c8c8", "#f0f0f0"), "error": ("#ff8a80", "#ffaaa5"),
-           "warning": ("#ffc266", "#ffd591")},
+           "warning": ("#ffc266", "#ffd591"), "success": ("#81c784", "#a5d6a7")},
 }
 # message bar (text, background) per level; the dark ones after Bootstrap's dark mode
 _MESSAGES = {
@@ -102,7 +104,7 @@ class Look:
 
     def role(self, name: str) -> str:
         """"#rrggbb" of "background", "axis" (lines and text of plots), "muted" (explanations),
-        "error" or "warning" (message text)."""
+        "error", "warning" or "success" (message text)."""
         return _ROLES[self.dark][name][int(self.presentation)]
 
     @property
@@ -356,7 +358,7 @@ def dark_palette() -> QPalette:
 
 
 def set_text_role(widget: QWidget, role: str | None) -> None:
-    """Colour a label's text by role ("muted", "error", "warning"; None: the palette's own),
+    """Colour a label's text by role ("muted", "error", "warning", "success"; None: the palette's own),
     in the current theme and every later one."""
     widget.setProperty("rnnlabTextRole", role or "")
     if not widget.property("rnnlabFollowsTextRole"):

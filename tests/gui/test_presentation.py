@@ -1,12 +1,12 @@
 """View menu: presentation mode, full screen, light and dark themes (theme.py, presentation.py)."""
 
 import gc
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from rnnlab.core.memorisation import MemorisationReport
 from rnnlab.gui import MainWindow, colors, settings, theme
 from rnnlab.gui.gradients_panel import GradientsPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
@@ -222,8 +222,8 @@ def test_presentation_mode_fits_a_1280x800_projector(window, qtbot):
         assert panel.height() >= panel.minimumSizeHint().height(), panel
     assert window.center_splitter.widget(0).width() >= 640  # the plots have the room
     # a long copy under a sample wraps instead of pushing the window off the screen
-    window.sampling_panel.show_memorisation(SimpleNamespace(pieces=100, share=0.14, n=20, longest=[" " * 40],
-                                                           longest_length=40))
+    window.sampling_panel.show_memorisation(MemorisationReport(n=20, pieces=100, copied_pieces=14,
+                                                               longest=[" " * 40], longest_length=40))
     qtbot.wait(50)
     assert window.minimumSizeHint().width() <= 1280 and window.width() == 1280
     window.toggle_presentation(False)
