@@ -74,6 +74,8 @@ def in_window(app, args, solos: list[Trainer], cells) -> dict:
     rw = window.race_window
     rw.resize(1100, 760)
     rw.controls.seconds_spin.setValue(3600)
+    if args.eval_seconds:
+        rw.eval_seconds = args.eval_seconds
     for cell, check in rw.controls.cell_checks.items():
         check.setChecked(cell in cells)
     probe, shares = LatencyProbe(), []
@@ -81,7 +83,9 @@ def in_window(app, args, solos: list[Trainer], cells) -> dict:
         rw.start()
         pump(app, 2.0)  # warm-up
         probe.start()
+        start, cpu0 = time.perf_counter(), time.thread_time()
         pump(app, args.seconds)
+        gui_cpu = (time.thread_time() - cpu0) / (time.perf_counter() - start)
         probe.stop()
         turn = args.seconds / args.rounds
         for _ in range(args.rounds):
@@ -100,7 +104,7 @@ def in_window(app, args, solos: list[Trainer], cells) -> dict:
     finally:
         rw.stop()
         window.close()
-    return {"latency": probe.summary(), "shares": shares, "labels": labels}
+    return {"latency": probe.summary(), "shares": shares, "labels": labels, "gui_cpu": gui_cpu}
 
 
 def main() -> int:
@@ -111,6 +115,9 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--skip-window", action="store_true")
+    p.add_argument("--skip-headless", action="store_true")
+    p.add_argument("--eval-seconds", type=float, default=0,
+                   help="the window's validation interval per contender (default: the app's)")
     args = p.parse_args()
     set_threads(args.threads)
     cells = args.cells.split(",")
@@ -125,15 +132,17 @@ def main() -> int:
     race.run(lambda i, e: None, max_steps=3)
     result = {"text": corpus.name, "threads": args.threads, "contenders": race.labels,
               "rounds": args.rounds, "seconds": args.seconds}
-    shares = headless(race, solos, args.rounds, args.seconds / args.rounds)
-    result["headless_share"] = statistics.median(shares)
-    result["headless_per_round"] = [round(s, 3) for s in shares]
+    if not args.skip_headless:
+        shares = headless(race, solos, args.rounds, args.seconds / args.rounds)
+        result["headless_share"] = statistics.median(shares)
+        result["headless_per_round"] = [round(s, 3) for s in shares]
     if not args.skip_window:
         app = QApplication(sys.argv[:1])
         window = in_window(app, args, solos, cells)
         result["window_share"] = statistics.median(window["shares"])
         result["window_per_round"] = [round(s, 3) for s in window["shares"]]
         result["window_latency"] = window["latency"]
+        result["window_gui_thread_cpu"] = round(window["gui_cpu"], 3)
     print(json.dumps(result))
     return 0
 

@@ -10,17 +10,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from rnnlab.core.checkpoint import CheckpointError, read_metadata
 from rnnlab.core.lesson import SUFFIX
 from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
-from rnnlab.core.run_state import corpus_for
-from rnnlab.gui import lessons, report_export, settings
+from rnnlab.gui import lessons, settings
 from rnnlab.gui.background import LatestOnly
+from rnnlab.gui.checkpoint_actions import CheckpointActions
+from rnnlab.gui.classroom_actions import ClassroomActions
 from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
-from rnnlab.gui.download_dialog import DownloadDialog
 from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.heatmap_panel import HeatmapPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
@@ -28,7 +27,6 @@ from rnnlab.gui.menus import build_menus, shortcuts_text
 from rnnlab.gui.model_panel import ModelPanel
 from rnnlab.gui.presentation import ViewModes
 from rnnlab.gui.prompts import Prompts
-from rnnlab.gui.race_window import RaceWindow
 from rnnlab.gui.sampling_controller import SamplingController
 from rnnlab.gui.sampling_panel import SamplingPanel
 from rnnlab.gui.status import MessageBar, TrainingStatus
@@ -48,7 +46,7 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
     prompts = Prompts()  # every modal dialog goes through here; tests swap in answers
 
     def __init__(self, text: str | None = None):
@@ -60,8 +58,6 @@ class MainWindow(QMainWindow):
         self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
         self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
         self._status_shown = 0.0
-        self.race_window: RaceWindow | None = None  # made on first use
-        self.download_dialog: DownloadDialog | None = None  # made when first asked for
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -210,129 +206,14 @@ class MainWindow(QMainWindow):
                 self.training_panel.train_config(self.model_panel.device()))
             self.session.set_probe_text(self.heatmap.probe_text())
 
-    # ----- checkpoints -----
-    def save_checkpoint(self) -> bool:
-        if self.session.path:
-            return self._save_to(self.session.path)
-        return self.save_checkpoint_as()
-
-    def save_checkpoint_as(self) -> bool:
-        if self.session.trainer is None:
-            self.message_bar.show_message("There is no model to save yet: train one first.", "info")
-            return False
-        suggested = self.session.path or f"{self.session.trainer.corpus.stem}.rnnlab"
-        path = self.prompts.save_checkpoint_path(self, suggested)
-        return self._save_to(path) if path else False
-
-    def _save_to(self, path: str) -> bool:
-        try:
-            saved = self.session.save(path)
-        except (CheckpointError, OSError, ValueError) as exc:
-            self.message_bar.show_message(f"Could not save: {exc}", "error")
-            return False
-        self.statusBar().showMessage(f"Saved {saved}", 5000)
-        self._update_title()
-        return True
-
-    def open_checkpoint_dialog(self) -> None:
-        path = self.prompts.open_checkpoint_path(self)
-        if path:
-            self.open_checkpoint(path)
-
-    def open_checkpoint(self, path: str) -> bool:
-        if self.session.dirty and not self.settle_unsaved():
-            return False
-        try:
-            corpus = corpus_for(read_metadata(path), fallback=self.data_panel.current_source())
-            trainer = self.session.open(path, corpus)
-        except (CheckpointError, CorpusError, OSError, ValueError) as exc:
-            self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
-            return False
-        self.show_trainer(trainer)
-        return True
-
-    def show_trainer(self, trainer) -> None:
-        """Fill every panel from a model just opened (its text, settings, curves, counters)."""
-        self.data_panel.show_corpus(trainer.corpus)
-        self.loss_plot.set_baseline(None)
-        start_baseline(self.baseline, trainer.corpus, trainer.config.eval_max_chars)
-        self.model_panel.set_config(trainer.model_config)
-        self.training_panel.set_config(trainer.config)
-        self.heatmap.set_default_text(trainer.corpus.val_snippet(120))
-        self.session.set_probe_text(self.heatmap.probe_text())
-        h = trainer.history
-        self.loss_plot.set_history(h.train_loss, h.evals, trainer.config.batch * trainer.config.seq)
-        self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
-        if h.evals:
-            self.status.show_val(h.evals[-1][1])
-        self._update_title()
-
-    def settle_unsaved(self) -> bool:
-        """Offer to save unsaved progress; False means the user cancelled."""
-        answer = self.prompts.ask_save_changes(self)
-        return answer == "discard" or (answer == "save" and self.save_checkpoint())
-
     # ----- other menu actions -----
     def open_text_dialog(self) -> None:
         path = self.prompts.open_text_path(self)
         if path:
             self.data_panel.open_path(path)
 
-    def open_lesson_dialog(self) -> None:
-        folder = str(lessons.SHIPPED) if lessons.SHIPPED.is_dir() else ""
-        path = self.prompts.open_lesson_path(self, folder)
-        if path:
-            lessons.open_lesson(self, path)
-
-    def save_lesson_dialog(self) -> None:
-        corpus = self.data_panel.corpus()
-        stem = corpus.stem if corpus is not None else "lesson"
-        path = self.prompts.save_lesson_path(self, stem + SUFFIX)
-        if not path:
-            return
-        with_model = self.prompts.ask_include_model(self) if self.session.trainer is not None else False
-        if with_model is not None:
-            lessons.save_lesson(self, path, with_model)
-
-    def show_all_panels(self) -> None:
-        lessons.set_hidden_panels(self, ())
-
-    def download_text_dialog(self) -> None:
-        if self.download_dialog is None:
-            self.download_dialog = DownloadDialog(self)
-            self.download_dialog.text_chosen.connect(self._on_download_text_chosen)
-        else:
-            self.download_dialog.refresh()
-        self.download_dialog.show()
-        self.download_dialog.raise_()
-        self.download_dialog.activateWindow()
-
     def export_loss_plot(self) -> None:
         self.loss_plot.export_dialog()
-
-    def export_run_report(self) -> str | None:
-        return report_export.export_run_report(self)
-
-    def export_loss_history(self) -> str | None:
-        return report_export.export_loss_history(self)
-
-    def open_race(self) -> None:
-        """The race window, set up with this window's text, model size and training settings."""
-        if self.race_window is None:
-            self.race_window = RaceWindow(self)
-            self.race_window.started.connect(self._on_race_started)
-        corpus = self.data_panel.corpus()
-        base = self.model_panel.model_config(len(corpus.vocab)) if corpus is not None else None
-        self.race_window.prepare(corpus, base, self.training_panel.train_config(self.model_panel.device()),
-                                 self.training_panel.threads_spin.value(), self.loss_plot.baseline())
-        self.race_window.show()
-        self.race_window.raise_()
-        self.race_window.activateWindow()
-
-    def _on_race_started(self) -> None:
-        if self.session.is_running():  # two trainings would halve each other's speed
-            self.session.pause()
-            self.message_bar.show_message("Training here is paused while the race runs.", "info")
 
     def toggle_sampling(self) -> None:
         self.sampling.toggle()
@@ -342,21 +223,6 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         self.prompts.show_about(self, ABOUT)
-
-    def toggle_presentation(self, on: bool | None = None) -> None:
-        self.view_modes.set_presentation(on)
-
-    def toggle_full_screen(self, on: bool | None = None) -> None:
-        self.view_modes.set_full_screen(on)
-
-    def use_system_theme(self) -> None:
-        self.view_modes.set_theme("system")
-
-    def use_light_theme(self) -> None:
-        self.view_modes.set_theme("light")
-
-    def use_dark_theme(self) -> None:
-        self.view_modes.set_theme("dark")
 
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:
@@ -368,17 +234,6 @@ class MainWindow(QMainWindow):
             self.session.set_probe_text(self.heatmap.probe_text())
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
-
-    def _on_download_text_chosen(self, spec: str) -> None:
-        self.data_panel.refresh()
-        if self.session.trainer is not None:
-            self.message_bar.show_message(
-                f"{spec} is downloaded. Reset the model to train on it (it is in the Text "
-                "panel's list).", "info")
-        elif self.data_panel.load_source(spec):
-            self.message_bar.show_message(
-                f"Opened {spec}. It is kept on this computer: it works offline from now on.", "info")
-        # else the Text panel says why it could not be opened
 
     def _on_baseline_done(self, corpus, loss: float) -> None:
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()

@@ -23,7 +23,7 @@ from rnnlab.core.events import StepEvent, WarningEvent
 from rnnlab.core.race import Race
 from rnnlab.gui.training_worker import IDLE_POLL, METRICS_INTERVAL
 
-EVAL_SECONDS = 5.0  # s of each contender's training between validation passes
+EVAL_SECONDS = 10.0  # s of each contender's training between validation passes (each costs ~3%)
 
 
 class RaceWorker(QObject):
