@@ -133,6 +133,18 @@ def style_view(view: pg.GraphicsView) -> None:
     theme.follow(view, lambda v, look: v.setBackground(look.background))
 
 
+def loss_plot_widget(name: str, min_height: int, **kwargs) -> pg.PlotWidget:
+    """A PlotWidget in the house look for loss curves: themed background, faint grid, axes."""
+    plot = pg.PlotWidget(background="w", **kwargs)
+    plot.setObjectName(name)
+    plot.setMinimumHeight(min_height)
+    style_view(plot)
+    item = plot.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=0.15)
+    style_axes(item)
+    return plot
+
+
 def style_pen(item, colour: str, width: float = 1.0, dash: bool = False, alpha: int | None = None) -> None:
     """A curve's (or line's) pen: `colour` ("#rrggbb" or a role) `width` pixels wide, both as
     the look draws them (thicker in presentation mode, lighter shades on dark)."""

@@ -94,13 +94,8 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.export_button.clicked.connect(self.export_dialog)
 
     def _build_plot(self) -> None:
-        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": _CompactAxis("bottom")})
-        self.plot.setObjectName("lossPlot")
-        self.plot.setMinimumHeight(140)
-        colors.style_view(self.plot)
+        self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": _CompactAxis("bottom")})
         item = self.plot.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.15)
-        colors.style_axes(item)
         colors.add_legend(item, offset=(-8, 8), pt=10, alpha=140)  # see-through: curves may pass under it
         self.raw_curve = item.plot(name="training, each step")
         colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
