@@ -178,3 +178,14 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
     assert done["event"] == "done" and done["reason"] == "stopped"
     model, vocab, meta = load_model(out_path)
     assert meta["counters"]["step"] == done["steps"] > 0
+
+
+def test_a_file_without_a_command_opens_the_app_on_it(monkeypatch):
+    from rnnlab.cli import cmd_gui
+
+    opened = []
+    monkeypatch.setattr(cmd_gui, "run", lambda args: opened.append(args.text) or 0)
+    assert main(["lessons/demo.rnnlab-lesson"]) == 0
+    assert main(["notes.txt"]) == 0
+    assert main([]) == 0
+    assert opened == ["lessons/demo.rnnlab-lesson", "notes.txt", None]

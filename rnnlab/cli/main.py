@@ -33,10 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in _command_names(parser):
+        argv = ["gui", *argv]  # `rnnlab notes.txt` or `rnnlab demo.rnnlab-lesson` opens the app on it
+    args = parser.parse_args(argv)
     if args.command is None:
-        args = build_parser().parse_args(["gui", *(argv or [])])
+        args = build_parser().parse_args(["gui", *argv])
     try:
         return args.run(args)
     except BrokenPipeError:  # e.g. `rnnlab sample ... | head`: the reader left, not an error

@@ -59,7 +59,7 @@ def apply_lesson(window, lesson: Lesson) -> bool:
     if lesson.checkpoint is not None and not _open_embedded_checkpoint(window, lesson.checkpoint, corpus):
         return False
     if lesson.race:
-        _open_race(window, lesson.race)
+        _open_race(window, lesson.race, lesson.sampling)
     text = f"<b>Lesson: {_escape(lesson.title)}</b>"
     window.message_bar.show_message(text + (f"<br>{_escape(lesson.description)}" if lesson.description else ""), "info")
     return True
@@ -81,9 +81,14 @@ def _open_embedded_checkpoint(window, data: bytes, corpus) -> bool:
     return True
 
 
-def _open_race(window, race: dict) -> None:
+def _open_race(window, race: dict, sampling: dict) -> None:
     window.open_race()
-    controls = window.race_window.controls
+    rw = window.race_window
+    rw.prime_edit.setText(sampling.get("prime", rw.prime_edit.text()))
+    for key, spin in (("length", rw.length_spin), ("temperature", rw.temperature_spin)):
+        if key in sampling:
+            spin.setValue(sampling[key])
+    controls = rw.controls
     cells = {cell for cell, _, _ in parse_cells(race.get("cells", "rnn,lstm,gru"))}
     for cell, check in controls.cell_checks.items():
         check.setChecked(cell in cells)

@@ -118,6 +118,7 @@ class RaceWindow(QtWidgets.QWidget):
         if base is not None:
             self.controls.set_defaults(base, replace(train, eval_every=0))  # the worker times validation
         self.plot.set_baseline(baseline, f"{BASELINE_ORDER}-gram baseline")
+        self._show_progress(0.0)
         name = corpus.name if corpus is not None else "no text"
         self.setWindowTitle(f"Race on {name} — rnnlab")
 

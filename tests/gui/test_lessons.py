@@ -65,6 +65,7 @@ def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):  # noqa: F811
         ticked = [c for c, check in window.race_window.controls.cell_checks.items() if check.isChecked()]
         assert ",".join(ticked) == lesson.race["cells"]
         assert window.race_window.controls.seconds() == lesson.race["seconds"]
+        assert window.race_window.prime_edit.text() == lesson.sampling["prime"]
     window.show_all_panels()
     assert hidden_panels(window) == ()
 
