@@ -2,7 +2,8 @@
 
 import pytest
 
-from rnnlab.gui import settings
+from rnnlab.gui import MainWindow, settings
+from window_helpers import Answers
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,25 @@ def isolated_settings(tmp_path):
     settings.use_settings_file(tmp_path / "settings.ini")
     yield
     settings.use_settings_file(None)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """The main window on builtin:hello with the tiny preset; dialogs answered by Answers."""
+    answers = Answers()
+    monkeypatch.setattr(MainWindow, "prompts", answers)
+    win = MainWindow("builtin:hello")
+    win.answers = answers
+    win.model_panel.apply_preset("tiny")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    assert win.session.thread is None, "a training thread was left running"
+    assert not win.sampling.thread.isRunning(), "the sampling thread was left running"
+
+
+@pytest.fixture
+def answers(window):
+    """The window's dialog answers, to set before an action asks."""
+    return window.answers

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QSpinBox
 
 from rnnlab.gui import MainWindow
-from tests.gui.test_main_window import Answers
+from window_helpers import Answers
 
 
 @pytest.fixture

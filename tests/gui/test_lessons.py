@@ -1,39 +1,14 @@
 """Lessons in the window: the shipped ones open, a saved one comes back the same, bad files are refused."""
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QPushButton
 
 from rnnlab.core.lesson import read_lesson
 from rnnlab.gui import MainWindow
 from rnnlab.gui.lessons import SHIPPED, hidden_panels, open_lesson
-from test_main_window import Answers, child, window  # noqa: F401  (the main window fixture)
+from window_helpers import child
 
 LESSONS = sorted(SHIPPED.glob("*.rnnlab-lesson"))
-
-
-class LessonAnswers(Answers):
-    def __init__(self):
-        super().__init__()
-        self.lesson_path = None
-        self.include_model = True
-
-    def open_lesson_path(self, parent, folder):
-        return self.lesson_path
-
-    def save_lesson_path(self, parent, suggested):
-        return self.lesson_path
-
-    def ask_include_model(self, parent):
-        return self.include_model
-
-
-@pytest.fixture
-def answers(window, monkeypatch):  # noqa: F811
-    answers = LessonAnswers()
-    monkeypatch.setattr(MainWindow, "prompts", answers)
-    return answers
 
 
 def test_three_lessons_are_shipped():
@@ -43,7 +18,7 @@ def test_three_lessons_are_shipped():
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):  # noqa: F811
+def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):
     lesson = read_lesson(path)
     assert open_lesson(window, str(path))
     corpus = window.data_panel.corpus()
@@ -70,7 +45,7 @@ def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):  # noqa: F811
     assert hidden_panels(window) == ()
 
 
-def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_path, qtbot):  # noqa: F811
+def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_path, qtbot):
     window.data_panel.use_text("abcabd abcabd\n" * 300, "my text")
     window.model_panel.set_config(window.model_panel.model_config(8).__class__(
         vocab_size=len(window.data_panel.corpus().vocab), cell="gru", hidden=12, layers=1))
@@ -105,7 +80,7 @@ def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_pa
 
 @pytest.mark.parametrize("content", [b"not json at all", b'{"format": "rnnlab-lesson", "version": 1, '
                                      b'"title": "x", "corpus": "/etc/passwd"}'])
-def test_a_bad_lesson_is_refused_and_nothing_is_lost(window, answers, tmp_path, qtbot, content):  # noqa: F811
+def test_a_bad_lesson_is_refused_and_nothing_is_lost(window, answers, tmp_path, qtbot, content):
     child(window, QPushButton, "stepButton").click()
     qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
                     timeout=10_000)
@@ -118,7 +93,7 @@ def test_a_bad_lesson_is_refused_and_nothing_is_lost(window, answers, tmp_path, 
     assert window.session.trainer is trainer and answers.asked == 0
 
 
-def test_cancelling_the_unsaved_prompt_keeps_the_model(window, answers, qtbot):  # noqa: F811
+def test_cancelling_the_unsaved_prompt_keeps_the_model(window, answers, qtbot):
     child(window, QPushButton, "stepButton").click()
     qtbot.waitUntil(lambda: window.session.dirty, timeout=10_000)
     trainer = window.session.trainer

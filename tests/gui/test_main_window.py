@@ -7,59 +7,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from rnnlab.gui import MainWindow
-from rnnlab.gui.prompts import Prompts
+from window_helpers import child
 from tests.local_server import body, gutenberg_file
-
-
-class Answers(Prompts):
-    """Modal dialogs answered by the test."""
-
-    def __init__(self):
-        self.save_path = None
-        self.open_path = None
-        self.unsaved = "discard"
-        self.asked = 0
-        self.report_path = self.csv_path = None
-        self.suggested = []  # names offered by the export dialogs
-
-    def save_checkpoint_path(self, parent, suggested):
-        return self.save_path
-
-    def save_report_path(self, parent, suggested):
-        self.suggested.append(suggested)
-        return self.report_path
-
-    def save_csv_path(self, parent, suggested):
-        self.suggested.append(suggested)
-        return self.csv_path
-
-    def open_checkpoint_path(self, parent):
-        return self.open_path
-
-    def ask_save_changes(self, parent):
-        self.asked += 1
-        return self.unsaved
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    answers = Answers()
-    monkeypatch.setattr(MainWindow, "prompts", answers)
-    win = MainWindow("builtin:hello")
-    win.answers = answers
-    win.model_panel.apply_preset("tiny")
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    assert win.session.thread is None, "a training thread was left running"
-    assert not win.sampling.thread.isRunning(), "the sampling thread was left running"
-
-
-def child(win, cls, name):
-    widget = win.findChild(cls, name)
-    assert widget is not None, name
-    return widget
 
 
 def step_of(win) -> int:

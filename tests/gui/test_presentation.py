@@ -7,7 +7,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from rnnlab.core.memorisation import MemorisationReport
-from rnnlab.gui import MainWindow, colors, settings, theme
+from rnnlab.gui import MainWindow, colors, look, settings, theme
 from rnnlab.gui.gradients_panel import GradientsPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
 from rnnlab.gui.prompts import Prompts
@@ -72,15 +72,15 @@ def test_presentation_mode_enlarges_everything_and_switching_off_restores_it_exa
     action.trigger()  # as the menu or F5 would
     settle(qtbot)
     assert action.isChecked() and theme.presentation()
-    assert app.font().pointSizeF() == pytest.approx(theme.FONT_SCALE * font.pointSizeF())
+    assert app.font().pointSizeF() == pytest.approx(look.FONT_SCALE * font.pointSizeF())
     on = plot_state(window.loss_plot)
-    assert on["tick"] == pytest.approx(theme.FONT_SCALE * before["tick"])
+    assert on["tick"] == pytest.approx(look.FONT_SCALE * before["tick"])
     assert on["label"] == "16.5pt" and before["label"] == "11pt"
-    assert on["smooth"] == pytest.approx(theme.LINE_SCALE * before["smooth"])
+    assert on["smooth"] == pytest.approx(look.LINE_SCALE * before["smooth"])
     assert on["raw"] > before["raw"] and on["baseline"] > before["baseline"] and on["axis pen"] > before["axis pen"]
     assert on["raw alpha"] > before["raw alpha"]  # stronger colours
     assert on["legend"] == "15pt" and before["legend"] == "10pt"
-    assert output.font().pointSizeF() >= theme.FONT_SCALE * font.pointSizeF() > output_pt
+    assert output.font().pointSizeF() >= look.FONT_SCALE * font.pointSizeF() > output_pt
     assert window.explain.gradients.header.label.font().pointSizeF() > explain_pt
     assert window.status.labels["stepLabel"].font().pointSizeF() > font.pointSizeF()
 
@@ -97,10 +97,10 @@ def test_a_view_built_after_the_switch_is_styled_too(qtbot):
     panel = GradientsPanel()
     qtbot.addWidget(panel)
     item = panel.norm_plot.getPlotItem()
-    assert item.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(theme.FONT_SCALE * 10)
-    assert panel.smooth_curve.opts["pen"].widthF() == pytest.approx(theme.LINE_SCALE * 2.5)
+    assert item.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(look.FONT_SCALE * 10)
+    assert panel.smooth_curve.opts["pen"].widthF() == pytest.approx(look.LINE_SCALE * 2.5)
     panel.set_gradient_flow([np.linspace(1, 2, 8)])
-    assert panel.flow_curves[0].opts["pen"].widthF() == pytest.approx(theme.LINE_SCALE * 2.5)  # made later still
+    assert panel.flow_curves[0].opts["pen"].widthF() == pytest.approx(look.LINE_SCALE * 2.5)  # made later still
     theme.set_look(presentation=False)
     assert item.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(10)
     assert panel.flow_curves[0].opts["pen"].widthF() == pytest.approx(2.5)

@@ -4,11 +4,11 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
 from rnnlab.core.model import count_parameters
-from test_main_window import child, window  # noqa: F401  (the main window fixture)
+from window_helpers import child
 
 
 @pytest.fixture
-def race(window, qtbot):  # noqa: F811
+def race(window, qtbot):
     window.open_race()
     win = window.race_window
     assert win.isVisible()
@@ -24,7 +24,7 @@ def _run_race(race, qtbot, timeout=60_000):
     qtbot.waitUntil(lambda: not race.is_racing(), timeout=timeout)
 
 
-def test_opens_with_the_main_windows_text_and_model_size(window, race, qtbot):  # noqa: F811
+def test_opens_with_the_main_windows_text_and_model_size(window, race, qtbot):
     base = window.model_panel.model_config(len(window.data_panel.corpus().vocab))
     assert race.controls.params_spin.value() == count_parameters(base)
     contenders = race.controls.contenders()
@@ -90,7 +90,7 @@ def test_pause_resume_and_stop(race, qtbot):
     assert race.reason == "stopped" and race.controls.params_spin.isEnabled()
 
 
-def test_starting_a_race_pauses_training_in_the_main_window(window, race, qtbot):  # noqa: F811
+def test_starting_a_race_pauses_training_in_the_main_window(window, race, qtbot):
     child(window, QPushButton, "trainButton").click()
     qtbot.waitUntil(lambda: window.session.is_running(), timeout=10_000)
     race.controls.seconds_spin.setValue(600)
@@ -111,7 +111,7 @@ def test_one_cell_is_not_a_race(race):
     assert not race.generate()  # nothing raced yet: nothing to sample
 
 
-def test_closing_the_main_window_mid_race_ends_its_thread(window, race, qtbot):  # noqa: F811
+def test_closing_the_main_window_mid_race_ends_its_thread(window, race, qtbot):
     race.controls.seconds_spin.setValue(600)
     race.start()
     qtbot.waitUntil(lambda: sum(t.step_count for t in race.race.trainers) >= 3, timeout=20_000)

@@ -8,7 +8,6 @@ import re
 
 from rnnlab.core.events import LN2
 from rnnlab.core.report import PNG_MAGIC
-from tests.gui.test_main_window import window  # noqa: F401 - the window tests' fixture (tiny preset)
 
 
 def train_and_sample(window, qtbot, steps=30):

@@ -1,0 +1,50 @@
+"""What the window tests share: modal dialogs answered by the test, and finding widgets."""
+
+from rnnlab.gui.prompts import Prompts
+
+
+class Answers(Prompts):
+    """Modal dialogs answered by the test."""
+
+    def __init__(self):
+        self.save_path = None
+        self.open_path = None
+        self.unsaved = "discard"
+        self.asked = 0
+        self.report_path = self.csv_path = None
+        self.suggested = []  # names offered by the export dialogs
+        self.lesson_path = None
+        self.include_model = True
+
+    def save_checkpoint_path(self, parent, suggested):
+        return self.save_path
+
+    def save_report_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.report_path
+
+    def save_csv_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.csv_path
+
+    def open_checkpoint_path(self, parent):
+        return self.open_path
+
+    def ask_save_changes(self, parent):
+        self.asked += 1
+        return self.unsaved
+
+    def open_lesson_path(self, parent, folder):
+        return self.lesson_path
+
+    def save_lesson_path(self, parent, suggested):
+        return self.lesson_path
+
+    def ask_include_model(self, parent):
+        return self.include_model
+
+
+def child(win, cls, name):
+    widget = win.findChild(cls, name)
+    assert widget is not None, name
+    return widget
