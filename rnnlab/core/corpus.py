@@ -209,6 +209,10 @@ def _build(text: str, name: str, source: str, encoding: str, *, vocab_cap: int,
     else:
         warnings = _check_given_vocab(counts, vocab, name)
     del counts
+    if len(vocab) == 1:  # trains, but teaches nothing: say so rather than show a flat 0
+        warnings = [*warnings, f"{name} has only one distinct character ({format_chars(vocab.chars)}): "
+                               "every next character is certain, so the loss is 0 from the first step "
+                               "and there is nothing to learn"]
     data = _encode(text, vocab)
     return Corpus(name=name, source=source, encoding=encoding, vocab=vocab, data=data,
                   val_fraction=val_fraction, warnings=warnings)

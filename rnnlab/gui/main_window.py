@@ -21,6 +21,7 @@ from rnnlab.gui.classroom_actions import ClassroomActions
 from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
 from rnnlab.gui.explain_tabs import ExplainTabs
+from rnnlab.gui.gui_gc import collect_in_gui_thread
 from rnnlab.gui.heatmap_panel import HeatmapPanel
 from rnnlab.gui.loss_plot import LossPlotPanel
 from rnnlab.gui.menus import build_menus, shortcuts_text
@@ -51,6 +52,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     def __init__(self, text: str | None = None):
         super().__init__()
+        collect_in_gui_thread()  # never destroy a widget in the training thread
         pg.setConfigOptions(antialias=True)
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)

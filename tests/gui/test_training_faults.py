@@ -1,0 +1,66 @@
+"""Training faults in the app: the guard acts as documented, the window says what happened
+and keeps working."""
+
+import math
+
+import torch
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from rnnlab.core.model import ModelConfig
+from window_helpers import child
+
+
+def _rnn(window, hidden=64):
+    vocab = len(window.data_panel.corpus().vocab)
+    window.model_panel.set_config(ModelConfig(vocab, "rnn", hidden, 1))
+
+
+def test_learning_rate_10_on_a_vanilla_rnn_pauses_with_a_message(window, qtbot):
+    _rnn(window)
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
+                    timeout=10_000)
+    window.session.set_lr(10.0)  # beyond the spin box's range: as a script or a typo might
+    window.toggle_training()
+    qtbot.waitUntil(lambda: "training paused" in window.message_bar.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: window.session.state == "paused", timeout=10_000)
+    message = window.message_bar.text()
+    assert "training paused" in message and "Lower the learning rate" in message
+    assert child(window, QPushButton, "trainButton").text() == "Resume"
+    window.session.set_lr(1e-3)  # the user follows the advice; the app goes on
+    steps = window.session.trainer.step_count
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer.step_count > steps, timeout=10_000)
+    window.stop_training()
+
+
+def test_nan_gradients_are_skipped_then_the_last_good_weights_restored(window, qtbot):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
+                    timeout=10_000)
+    trainer = window.session.trainer
+    lr = trainer.base_lr
+    weight = trainer.model.decoder.weight
+    hook = weight.register_hook(lambda grad: torch.full_like(grad, math.nan))
+    window.toggle_training()
+    qtbot.waitUntil(lambda: "restored the last good weights" in window.message_bar.text(), timeout=20_000)
+    window.session.pause()
+    qtbot.waitUntil(lambda: window.session.state == "paused", timeout=10_000)
+    hook.remove()
+    assert trainer.base_lr <= lr / 2
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
+    steps = trainer.step_count
+    window.toggle_training()  # without the fault, training goes on
+    qtbot.waitUntil(lambda: trainer.step_count > steps, timeout=10_000)
+    window.stop_training()
+
+
+def test_a_text_of_one_repeated_character_trains_and_says_there_is_nothing_to_learn(window, qtbot):
+    assert window.data_panel.use_text("a" * 5000, "one letter")
+    warning = child(window, QLabel, "dataWarningLabel")
+    assert warning.isVisibleTo(window) and "only one distinct character" in warning.text()
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
+                    timeout=10_000)
+    assert window.session.trainer.history.train_loss == [0.0]
+    assert window.message_bar.text() == "" or window.message_bar.isHidden()
