@@ -163,18 +163,26 @@ def measure(app, args) -> dict:
 def soak(app, args) -> dict:
     window = make_window(args)
     window.toggle_training()
-    samples, start = [], time.monotonic()
+    samples, start, lateness = [], time.monotonic(), []
     while time.monotonic() - start < args.soak:
+        probe = LatencyProbe()  # the GUI thread's responsiveness, minute by minute
+        probe.start()
         pump(app, 60.0)
+        probe.stop()
+        late = probe.summary()
+        lateness.append((late["p99_ms"], late["max_ms"]))
         samples.append((round(time.monotonic() - start), round(rss_mb(), 1),
                         window.session.trainer.step_count))
-        print(json.dumps({"minute": len(samples), "rss_mb": samples[-1][1],
-                          "step": samples[-1][2]}), flush=True)
+        print(json.dumps({"minute": len(samples), "rss_mb": samples[-1][1], "step": samples[-1][2],
+                          "late_p99_ms": late["p99_ms"], "late_max_ms": late["max_ms"],
+                          "samples_text_chars": len(window.sampling_panel.text())}), flush=True)
     window.session.dirty = False
     window.close()
     warm = samples[min(2, len(samples) - 1)][1]  # after two minutes of warm-up
     return {"soak_seconds": args.soak, "rss_mb": samples, "growth_after_warmup_mb":
-            samples[-1][1] - warm, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            samples[-1][1] - warm, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "late_p99_ms_worst_minute": max(p for p, _ in lateness),
+            "late_max_ms_worst_minute": max(m for _, m in lateness)}
 
 
 def main() -> int:

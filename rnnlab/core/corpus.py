@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 import numpy as np
@@ -201,14 +202,17 @@ def _check_length(n: int, name: str, val_fraction: float, min_chars: int) -> Non
 
 
 def _build(text: str, name: str, source: str, encoding: str, *, vocab_cap: int,
-           val_fraction: float, vocab: Vocabulary | None, min_chars: int) -> Corpus:
+           val_fraction: float, vocab: Vocabulary | None, min_chars: int,
+           progress: Callable[[str], None] = lambda stage: None) -> Corpus:
     _check_length(len(text), name, val_fraction, min_chars)
+    progress("counting characters")
     counts = _count_codes(text)
     if vocab is None:
         vocab, warnings = _vocab_from_counts(counts, vocab_cap)
     else:
         warnings = _check_given_vocab(counts, vocab, name)
     del counts
+    progress("encoding")
     if len(vocab) == 1:  # trains, but teaches nothing: say so rather than show a flat 0
         warnings = [*warnings, f"{name} has only one distinct character ({format_chars(vocab.chars)}): "
                                "every next character is certain, so the loss is 0 from the first step "
@@ -234,11 +238,16 @@ def is_named_source(source) -> bool:
 
 def load_corpus(source: str | os.PathLike, *, encoding: str | None = None,
                 vocab_cap: int = DEFAULT_VOCAB_CAP, val_fraction: float = 0.1,
-                vocab: Vocabulary | None = None, min_chars: int = 0) -> Corpus:
+                vocab: Vocabulary | None = None, min_chars: int = 0,
+                progress: Callable[[str], None] = lambda stage: None) -> Corpus:
     """Load a text file, a built-in corpus ("builtin:NAME[,length=N][,seed=S]") or a
-    downloaded text ("download:NAME", from the cache only: never from the network)."""
+    downloaded text ("download:NAME", from the cache only: never from the network).
+    progress(stage) is told each stage ("reading", "counting characters", "encoding") as it
+    starts; an exception it raises (e.g. to cancel) ends the load."""
     _check_val_fraction(val_fraction)
-    opts = dict(vocab_cap=vocab_cap, val_fraction=val_fraction, vocab=vocab, min_chars=min_chars)
+    opts = dict(vocab_cap=vocab_cap, val_fraction=val_fraction, vocab=vocab, min_chars=min_chars,
+                progress=progress)
+    progress("reading")
     if isinstance(source, str) and builtin_corpora.is_builtin_spec(source):
         spec = builtin_corpora.parse_spec(source)
         text = normalise_text(builtin_corpora.generate(spec))

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout
 from rnnlab.core.builtin_corpora import BuiltinInfo, list_builtins
 from rnnlab.core.corpus import Corpus, CorpusError, corpus_from_text, is_named_source, load_corpus
 from rnnlab.core.downloads import cached_downloads
-from rnnlab.gui import settings, theme
+from rnnlab.gui import settings, text_loader, theme
 from rnnlab.gui.symbols import show_char
+from rnnlab.gui.text_loader import TextLoader
 
 ENCODINGS = ("cp1252", "latin-1", "utf-16-le", "utf-16-be", "utf-16", "shift_jis", "gb18030",
              "koi8-r", "cp1251", "mac-roman")
@@ -57,6 +58,13 @@ def _gui_message(message: str) -> str:
     """Core messages name the CLI's --encoding option; here the encoding is chosen below."""
     return (message.replace("pass it explicitly, e.g. --encoding", "choose it below, e.g.")
             .replace("pass --encoding", "choose"))
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the loader says what is wrong with it
 
 
 def _wants_encoding(err: CorpusError) -> bool:
@@ -100,6 +108,9 @@ class DataPanel(QWidget):
         buttons.addWidget(self._make(QPushButton("Paste text…"), "pasteTextButton",
                                      "Type or paste a text to learn from"))
         layout.addLayout(buttons)
+        self.loader = TextLoader()
+        self.loader.done.connect(self._on_loader_done)
+        layout.addWidget(self.loader)
         layout.addWidget(self._label("dataErrorLabel", "error"))
         layout.addWidget(self._build_encoding_box())
         layout.addWidget(self._build_info())
@@ -170,10 +181,21 @@ class DataPanel(QWidget):
         return self.open_path(spec_or_path)
 
     def open_path(self, path: str | os.PathLike, encoding: str | None = None) -> bool:
-        """Load a text file (encoding None: detect BOM / UTF-8). True on success."""
+        """Load a text file (encoding None: detect BOM / UTF-8). True on success, or when a
+        big file has started loading in the background (corpus_loaded or corpus_failed
+        follows; is_loading() says so meanwhile)."""
         path = os.path.abspath(os.fspath(path))
+        size = _file_size(path)
+        if size > text_loader.BACKGROUND_BYTES:
+            key = self._background = (path, bool(encoding))
+            self.loader.start(key, f"{os.path.basename(path)} ({size / 2**20:,.0f} MB)",
+                              lambda progress: load_corpus(path, encoding=encoding or None, progress=progress))
+            return True
         return self._load(lambda: load_corpus(path, encoding=encoding or None), path, path,
                           retrying=bool(encoding))
+
+    def is_loading(self) -> bool:
+        return self.loader.is_loading()
 
     def show_corpus(self, corpus: Corpus) -> None:
         """Show a corpus loaded elsewhere (an opened checkpoint's text); emits no signal."""
@@ -194,26 +216,38 @@ class DataPanel(QWidget):
     # ---- loading ----------------------------------------------------------------------
 
     def _load(self, make, source: str, path: str | None = None, retrying: bool = False) -> bool:
+        self.loader.cancel()  # a text chosen now wins over one still loading
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             corpus = make()
-        except CorpusError as err:
-            # After a wrong encoding the text may look binary: let the user try another one.
-            offer = _wants_encoding(err) or (retrying and err.kind == "binary")
-            if offer and err.kind == "binary" and not retrying:
-                self.encodingCombo.setCurrentText("utf-16-le")
-            self._fail(_gui_message(str(err)), path if offer else None)
-            return False
-        except OSError as err:
-            self._fail(f"Cannot read '{path or source}': {err.strerror or err}.")
-            return False
         except Exception as err:  # noqa: BLE001 - nothing may escape a slot; show it instead
-            self._fail(f"Unexpected error while loading the text: {type(err).__name__}: {err}")
+            self._load_failed(err, source, path, retrying)
             return False
         finally:
             QApplication.restoreOverrideCursor()
         self._succeed(corpus, source, path)
         return True
+
+    def _on_loader_done(self, key, result) -> None:
+        if not self.loader.finish(key):
+            return  # cancelled, or replaced by a newer choice
+        path, retrying = key
+        if isinstance(result, Exception):
+            self._load_failed(result, path, path, retrying)
+        else:
+            self._succeed(result, path, path)
+
+    def _load_failed(self, err: Exception, source: str, path: str | None, retrying: bool) -> None:
+        if isinstance(err, CorpusError):
+            # After a wrong encoding the text may look binary: let the user try another one.
+            offer = _wants_encoding(err) or (retrying and err.kind == "binary")
+            if offer and err.kind == "binary" and not retrying:
+                self.encodingCombo.setCurrentText("utf-16-le")
+            self._fail(_gui_message(str(err)), path if offer else None)
+        elif isinstance(err, OSError):
+            self._fail(f"Cannot read '{path or source}': {err.strerror or err}.")
+        else:
+            self._fail(f"Unexpected error while loading the text: {type(err).__name__}: {err}")
 
     def _fail(self, message: str, encoding_path: str | None = None) -> None:
         self.dataErrorLabel.setText(message)

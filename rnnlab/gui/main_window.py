@@ -81,7 +81,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         failures = []
         self.data_panel.corpus_failed.connect(failures.append)
         self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
-        if self.data_panel.corpus() is None:
+        if self.data_panel.corpus() is None and not self.data_panel.is_loading():
             self.data_panel.load_source(DEFAULT_CORPUS)
             if text and failures:
                 self.message_bar.show_message(
