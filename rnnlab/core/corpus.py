@@ -59,6 +59,7 @@ class Corpus:
     data: np.ndarray  # (N,) ids, dtype vocab.dtype
     val_fraction: float = 0.1
     warnings: list[str] = field(default_factory=list)
+    _symbol_counts: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         _check_val_fraction(self.val_fraction)
@@ -100,11 +101,19 @@ class Corpus:
         """The first `length` characters of the validation text."""
         return self.decode(self.n_train, length)
 
+    def symbol_counts(self) -> np.ndarray:
+        """(V,) occurrences of each symbol, counted once (a 100 MB text takes ~0.5 s: the
+        background loader counts them, so the window does not)."""
+        if self._symbol_counts is None:
+            counts = np.zeros(len(self.vocab), dtype=np.int64)
+            for start in range(0, self.n_chars, _SLICE):  # bincount copies its input to int64
+                counts += np.bincount(self.data[start : start + _SLICE], minlength=len(self.vocab))
+            self._symbol_counts = counts
+        return self._symbol_counts
+
     def most_common(self, k: int = 10) -> list[tuple[str, int]]:
         """The k most frequent symbols with their counts (ties: lower id first)."""
-        counts = np.zeros(len(self.vocab), dtype=np.int64)
-        for start in range(0, self.n_chars, _SLICE):  # bincount copies its input to int64
-            counts += np.bincount(self.data[start : start + _SLICE], minlength=len(self.vocab))
+        counts = self.symbol_counts()
         order = np.argsort(-counts, kind="stable")[:k]
         return [(self.vocab.chars[i], int(counts[i])) for i in order if counts[i] > 0]
 

@@ -60,6 +60,14 @@ def _gui_message(message: str) -> str:
             .replace("pass --encoding", "choose"))
 
 
+def _load_big(path: str, encoding: str | None, progress) -> Corpus:
+    """In the loader's thread: the corpus, and what the panel shows of it counted already."""
+    corpus = load_corpus(path, encoding=encoding or None, progress=progress)
+    progress("counting symbols")
+    corpus.symbol_counts()
+    return corpus
+
+
 def _file_size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -189,7 +197,7 @@ class DataPanel(QWidget):
         if size > text_loader.BACKGROUND_BYTES:
             key = self._background = (path, bool(encoding))
             self.loader.start(key, f"{os.path.basename(path)} ({size / 2**20:,.0f} MB)",
-                              lambda progress: load_corpus(path, encoding=encoding or None, progress=progress))
+                              lambda progress: _load_big(path, encoding, progress))
             return True
         return self._load(lambda: load_corpus(path, encoding=encoding or None), path, path,
                           retrying=bool(encoding))

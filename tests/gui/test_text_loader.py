@@ -30,7 +30,7 @@ def test_a_big_file_loads_in_the_background_with_its_stages(panel, qtbot, tmp_pa
         assert panel.corpus().source == "builtin:hello"  # the old text until the new one is ready
     corpus = blocker.args[0]
     assert corpus.n_chars == len(TEXT) and panel.corpus() is corpus
-    assert stages == ["reading", "counting characters", "encoding"]
+    assert stages == ["reading", "counting characters", "encoding", "counting symbols"]
     assert not panel.is_loading() and panel.loader.isHidden()
     assert settings.recent_files()[0] == str(path)
 
