@@ -7,7 +7,7 @@ import os
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core.lesson import SUFFIX
@@ -15,6 +15,7 @@ from rnnlab.core.corpus import CorpusError
 from rnnlab.core.presets import DEFAULT_CORPUS
 from rnnlab.core.probe import probe
 from rnnlab.gui import lessons, settings
+from rnnlab.gui.autosaver import Autosaver, offer_restore
 from rnnlab.gui.background import LatestOnly
 from rnnlab.gui.checkpoint_actions import CheckpointActions
 from rnnlab.gui.classroom_actions import ClassroomActions
@@ -70,6 +71,8 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self._restore_settings()
         self.training_panel.set_state("idle")
         self._open_first_text(text)
+        self.autosaver = Autosaver(self)
+        QTimer.singleShot(0, self._offer_restore)  # once the window is on screen
 
     def _open_first_text(self, text: str | None) -> None:
         """The text asked for (or the last one); if it cannot be opened, say so and fall
@@ -325,6 +328,9 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         if title != self.windowTitle():
             self.setWindowTitle(title)
 
+    def _offer_restore(self) -> None:
+        offer_restore(self)
+
     # ----- window events -----
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -346,6 +352,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             event.ignore()
             return
         self.session.shutdown()
+        self.autosaver.end()  # a clean exit: nothing to restore next time
         if self.race_window is not None:
             self.race_window.shutdown()
         self.sampling.shutdown()

@@ -56,6 +56,17 @@ class Prompts:
             path += ".csv"
         return path or None
 
+    def ask_restore(self, parent: QWidget, what: str) -> bool | None:
+        """Restore an autosave after a crash? True restore, False discard, None ask again later."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore the last session?",
+                          f"rnnlab did not close normally last time. It kept {what}. Restore it?",
+                          buttons.Yes | buttons.Discard | buttons.Ignore, parent)
+        box.button(buttons.Yes).setText("Restore")
+        box.button(buttons.Ignore).setText("Later")
+        answer = box.exec()
+        return {buttons.Yes: True, buttons.Discard: False}.get(answer)
+
     def ask_save_changes(self, parent: QWidget) -> str:
         """'save', 'discard' or 'cancel' for unsaved training progress."""
         buttons = QMessageBox.StandardButton

@@ -15,6 +15,8 @@ class Answers(Prompts):
         self.suggested = []  # names offered by the export dialogs
         self.lesson_path = None
         self.include_model = True
+        self.restore = None  # a crashed session's autosave: None = "later"
+        self.offered = []
 
     def save_checkpoint_path(self, parent, suggested):
         return self.save_path
@@ -42,6 +44,10 @@ class Answers(Prompts):
 
     def ask_include_model(self, parent):
         return self.include_model
+
+    def ask_restore(self, parent, what):
+        self.offered.append(what)
+        return self.restore
 
 
 def child(win, cls, name):
