@@ -24,6 +24,7 @@ from rnnlab.core.device import resolve_device, set_threads
 from rnnlab.core.evaluation import evaluate_loss
 from rnnlab.core.events import EvalEvent, Event, StepEvent, WarningEvent
 from rnnlab.core.guard import Guard, Snapshot, Verdict
+from rnnlab.core.memory import check_fits
 from rnnlab.core.model import CharRNN, ModelConfig, detach_hidden
 from rnnlab.core.optim import make_optimizer, schedule_factor, set_lr
 
@@ -76,6 +77,8 @@ class Trainer:
         require_length(corpus, config.batch, config.seq)
         self.corpus, self.model_config, self.config = corpus, model_config, config
         self.device = resolve_device(config.device)
+        if self.device.type == "cpu":
+            check_fits(model_config, config)  # before a single weight is allocated
         set_threads(config.threads)
         torch.manual_seed(config.seed)  # same seed: same initial weights, same dropout masks
         self.model = CharRNN(model_config).to(self.device)

@@ -64,3 +64,14 @@ def test_a_text_of_one_repeated_character_trains_and_says_there_is_nothing_to_le
                     timeout=10_000)
     assert window.session.trainer.history.train_loss == [0.0]
     assert window.message_bar.text() == "" or window.message_bar.isHidden()
+
+
+def test_a_model_too_large_for_memory_is_refused_in_the_window(window, monkeypatch):
+    from rnnlab.core import memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2**30)  # a 1 GB machine
+    vocab = len(window.data_panel.corpus().vocab)
+    window.model_panel.set_config(ModelConfig(vocab, "lstm", 1024, 8))  # ~4 GB to train
+    window.toggle_training()
+    assert "would need about" in window.message_bar.text() and "1.0 GB is free" in window.message_bar.text()
+    assert window.session.trainer is None and window.session.state == "idle"
