@@ -43,6 +43,7 @@ def main() -> int:
     race.grab().save(args.out)
     print(f"saved {args.out}", flush=True)
     window.close()
+    app.quit()
     return 0
 
 
