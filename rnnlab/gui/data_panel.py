@@ -195,7 +195,7 @@ class DataPanel(QWidget):
         path = os.path.abspath(os.fspath(path))
         size = _file_size(path)
         if size > text_loader.BACKGROUND_BYTES:
-            key = self._background = (path, bool(encoding))
+            key = (path, bool(encoding))
             self.loader.start(key, f"{os.path.basename(path)} ({size / 2**20:,.0f} MB)",
                               lambda progress: _load_big(path, encoding, progress))
             return True
