@@ -40,7 +40,9 @@ def test_gradient_flow_is_computed_only_while_its_tab_is_shown(window, qtbot):
     flows = []
     window.session.gradients.connect(flows.append)
     window.toggle_training()
-    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 20, timeout=10000)
+    # the steps are counted in the worker; their norms reach the view with the next metrics batch
+    qtbot.waitUntil(lambda: window.session.trainer.step_count >= 20
+                    and window.explain.gradients.point_count() > 0, timeout=10000)
     assert flows == [] and window.explain.gradients.point_count() > 0  # norms still recorded
     window.explain.show_view(window.explain.gradients)
     qtbot.waitUntil(lambda: len(flows) >= 1, timeout=10000)
