@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from rnnlab.gui.sampling_panel import SamplingPanel
-from rnnlab.gui.sampling_worker import shutdown, start_sampling_thread
+from rnnlab.gui.sampling_worker import CopyLater, shutdown, start_sampling_thread
 from rnnlab.gui.training_session import TrainingSession
 
 
@@ -44,14 +44,16 @@ class SamplingController(QObject):
     def generate(self, settings, title: str | None = None) -> None:
         if self.busy:
             return
-        model = self.session.snapshot_model()
-        if model is None:
+        trainer = self.session.trainer
+        if trainer is None:
             self.panel.show_error("Train or open a model first.")
             return
         self.busy = True
-        self.last_request = (settings, self.session.trainer.step_count)
+        self.last_request = (settings, trainer.step_count)
         self.panel.begin(title)
-        self._request.emit(model, self.session.trainer.corpus.vocab, settings)
+        # the copy waits for the training step in progress in the sampling thread, not here
+        copy = self.session.between_steps_later(lambda t: t.snapshot_model())
+        self._request.emit(CopyLater(copy), trainer.corpus.vocab, settings)
 
     def on_step(self, step: int) -> None:
         """Called as training advances: start the periodic sample when one is due."""

@@ -9,13 +9,16 @@
 
 Call `generate` through a queued signal (a Signal(object, object, object) connected to
 it); a direct call would run the loop in the GUI thread. The model is a snapshot copy
-owned by this call: no reference is kept once generate() returns.
+owned by this call: no reference is kept once generate() returns. Or a CopyLater, when
+the copy must wait for a training step to end: it then waits in this thread, and the GUI
+thread stays free.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import Callable, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -24,6 +27,11 @@ from rnnlab.core.sampler import SamplerError, SampleSettings, sample_stream
 
 CHUNK_INTERVAL = 0.03  # seconds between chunk signals: smooth to watch, cheap for the GUI
 SHUTDOWN_MS = 2000
+
+
+class CopyLater(NamedTuple):
+    """In place of a model: copy() makes the snapshot, in the sampling thread."""
+    copy: Callable
 
 
 class SamplingWorker(QObject):
@@ -46,6 +54,8 @@ class SamplingWorker(QObject):
         """Generate and stream text; never raises (errors become `failed`)."""
         self._stop.clear()  # a stop belongs to the generation it was meant for
         try:
+            if isinstance(model, CopyLater):
+                model = model.copy()
             stopped = self._stream(sample_stream(model, vocab, settings))
         except SamplerError as err:
             self.failed.emit(f"Cannot generate: {err}.")

@@ -4,6 +4,9 @@ connects once and never touches threads."""
 
 from __future__ import annotations
 
+import threading
+from typing import Callable
+
 from PySide6.QtCore import QObject, QThread, Signal
 
 from rnnlab.core.config import TrainConfig
@@ -42,6 +45,7 @@ class TrainingSession(QObject):
         self._budget_start = (0, 0.0)
         self._listening: TrainingWorker | None = None  # whose signals are relayed
         self._retired: list[tuple[QThread, TrainingWorker]] = []  # stopped, not yet ended
+        self._step_lock = threading.Lock()  # every worker of this session holds it during a step
 
     # ----- model life -----
     def ensure_trainer(self, corpus: Corpus, model: ModelConfig, config: TrainConfig) -> Trainer:
@@ -89,12 +93,20 @@ class TrainingSession(QObject):
         a model; for reports."""
         return None if self.trainer is None else self._between_steps(run_metadata)
 
+    def between_steps_later(self, read: Callable) -> Callable[[], object]:
+        """A job for another thread that returns read(trainer) while no step runs. The
+        wait for the step in progress (up to a whole step, ~50-100 ms for the classroom
+        model) then happens there, not in the GUI thread. Bound to the model of now."""
+        trainer, lock = self.trainer, self._step_lock
+
+        def job():
+            with lock:
+                return read(trainer)
+        return job
+
     def _between_steps(self, read):
         """read(trainer) while no step runs: the worker may be training in its thread."""
-        if self.worker is None:
-            return read(self.trainer)
-        with self.worker.lock:
-            return read(self.trainer)
+        return self.between_steps_later(read)()
 
     @property
     def dirty(self) -> bool:
@@ -160,9 +172,8 @@ class TrainingSession(QObject):
             self._gradients_now()
 
     def snapshot_model(self):
-        if self.worker is not None:
-            return self.worker.snapshot_model()
-        return self.trainer.snapshot_model() if self.trainer is not None else None
+        """A CPU copy of the weights (waits here for the step in progress), or None."""
+        return None if self.trainer is None else self._between_steps(lambda t: t.snapshot_model())
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop the worker thread (if any) and wait for it; True when none is left running."""
@@ -197,7 +208,7 @@ class TrainingSession(QObject):
     def _launch(self, budget: dict) -> None:
         self._budget = budget
         self._budget_start = (self.trainer.step_count, self.trainer.train_seconds)
-        worker = TrainingWorker(self.trainer, probe_text=self._probe_text, **budget)
+        worker = TrainingWorker(self.trainer, probe_text=self._probe_text, lock=self._step_lock, **budget)
         worker.metrics.connect(self._on_worker_metrics)
         worker.evaluated.connect(self._on_worker_evaluated)
         worker.warned.connect(self._on_worker_warned)

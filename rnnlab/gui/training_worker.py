@@ -38,10 +38,13 @@ class TrainingWorker(QObject):
     finished = Signal(str)  # "budget" | "stopped" | "error"
 
     def __init__(self, trainer: Trainer, *, max_steps: int | None = None,
-                 max_seconds: float | None = None, probe_text: str = ""):
+                 max_seconds: float | None = None, probe_text: str = "",
+                 lock: threading.Lock | None = None):
         super().__init__()  # no parent: it is moved to its own thread
         self.trainer = trainer
-        self.lock = threading.Lock()  # held during a step; take it to read consistent weights
+        # held during a step; take it to read consistent weights (the session shares one
+        # lock among its workers, so a copy can be taken without asking which one runs)
+        self.lock = lock if lock is not None else threading.Lock()
         self._max_steps, self._max_seconds = max_steps, max_seconds
         self._stop = threading.Event()
         self._step_once = threading.Event()
@@ -86,11 +89,6 @@ class TrainingWorker(QObject):
         self._wants_gradients = wanted
         self._gradients_dirty = True
         self._wake.set()
-
-    def snapshot_model(self):
-        """A CPU copy of the current weights, taken between steps."""
-        with self.lock:
-            return self.trainer.snapshot_model()
 
     # ----- the loop, in the worker thread -----
     @Slot()

@@ -36,14 +36,14 @@ def test_autosave_writes_a_copy_only_when_the_model_has_trained(window, qtbot):
     assert (saver.folder.folder / MARKER).exists()
     assert not saver.save_now()  # no model yet
     _train(window, qtbot)
-    assert saver.save_now() and saver.folder.latest.exists()
+    assert saver.save_now() and saver.wait() and saver.folder.latest.exists()
     assert not saver.save_now()  # nothing new since
     assert window.session.path is None  # the session's own file is untouched
 
 
 def test_a_crashed_session_is_offered_back_at_the_next_launch(window, qtbot, monkeypatch):
     _train(window, qtbot, steps=4)
-    window.autosaver.save_now()
+    assert window.autosaver.save_now() and window.autosaver.wait()
     steps = window.session.trainer.step_count
     dead = _crash(window)
     [found] = leftovers()
@@ -67,7 +67,7 @@ def test_a_crashed_session_is_offered_back_at_the_next_launch(window, qtbot, mon
 @pytest.mark.parametrize("answer, kept", [(False, False), (None, True)])
 def test_discard_or_later(window, qtbot, answer, kept):
     _train(window, qtbot)
-    window.autosaver.save_now()
+    assert window.autosaver.save_now() and window.autosaver.wait()
     dead = _crash(window)
     window.answers.restore = answer
     assert not offer_restore(window)
@@ -78,7 +78,7 @@ def test_a_clean_close_leaves_nothing_and_a_new_best_is_kept(window, qtbot):
     _train(window, qtbot)
     saver = window.autosaver
     saver._on_session_evaluated(type("E", (), {"val_loss": 1.5, "step": 200})())
-    assert saver.folder.best.exists()
+    assert saver.wait() and saver.folder.best.exists()
     marker = json.loads((saver.folder.folder / MARKER).read_text())
     assert marker["pid"] > 0
     window.session.dirty = False
