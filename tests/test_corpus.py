@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from rnnlab.core.corpus import (
     ERROR_KINDS, Corpus, CorpusError, corpus_from_text, decode_bytes, load_corpus, require_length,
 )
+from rnnlab.core import textfile
 from rnnlab.core.vocab import REPLACEMENT, Vocabulary
 
 TEXT = "Café naïve — déjà vu.\nThe quick brown fox jumps over the lazy dog.\n" * 5
@@ -184,6 +186,16 @@ def test_emoji_and_accents_roundtrip():
     assert text_of(c) == text * 10 and "😀" in c.vocab and c.data.dtype == np.uint8
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int64])
+def test_long_arrays_decode_like_one_id_at_a_time(dtype):
+    vocab = Vocabulary(sorted("ab\n😀中" + REPLACEMENT + "\ud800"))  # an astral char, a lone surrogate
+    ids = np.random.default_rng(0).integers(0, len(vocab), 5000).astype(dtype)
+    assert vocab.decode(ids) == "".join(vocab.chars[int(i)] for i in ids)
+    assert vocab.decode(ids[:10]) == "".join(vocab.chars[int(i)] for i in ids[:10])
+    with pytest.raises(IndexError):
+        vocab.decode(np.full(300, len(vocab), dtype=dtype))
+
+
 def test_chinese_beyond_the_cap_folds_with_a_warning():
     text = cjk_text(600)  # char i appears i+1 times: the 89 rarest fold (511 kept + REPLACEMENT)
     c = corpus_from_text(text)
@@ -266,3 +278,42 @@ def test_given_vocab_with_replacement_folds_and_warns():
     c = corpus_from_text("ab xy ab\n" * 10, vocab=vocab)
     assert text_of(c) == f"ab {REPLACEMENT * 2} ab{REPLACEMENT}" * 10
     assert len(c.warnings) == 1 and "3 distinct characters (30 occurrences" in c.warnings[0]
+
+
+# ---- big texts are decoded and normalised a slice at a time (the GIL is let go between) ----
+
+SLICED_TEXT = ("Ünïcödé e\u0301 \r\nline\rcafé 😀 中文 \u1100\u1161 abc\n" * 40) + "tail"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1252", "latin-1"])
+def test_sliced_decoding_equals_one_call(monkeypatch, codec):
+    text = SLICED_TEXT if codec not in ("cp1252", "latin-1") else "café\r\nnaïve \n" * 200
+    raw = text.encode(codec)
+    whole = decode_bytes(raw, codec)
+    for size in (1, 7, 64):  # cuts inside multi-byte characters, BOMs and \r\n pairs
+        monkeypatch.setattr(textfile, "_SLICE_BYTES", size)
+        monkeypatch.setattr(textfile, "_SLICE_CHARS", size)
+        assert decode_bytes(raw, codec) == whole
+        if codec == "utf-8":
+            assert decode_bytes(raw) == whole
+
+
+def test_sliced_normalising_equals_the_whole(monkeypatch):
+    text = "x\u0301\n\u0301e\r\n\r\n\rA\u030a\u0323 \u1100\n\u1161" * 50  # marks right after a cut
+    whole = textfile.normalise_text(text)
+    assert whole == unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for size in (1, 2, 5, 33):
+        monkeypatch.setattr(textfile, "_SLICE_CHARS", size)
+        assert textfile.normalise_text(text) == whole
+
+
+def test_sliced_decoding_reports_the_offset_in_the_whole_file(monkeypatch):
+    raw = "aé".encode() * 3000 + b"\xff" + b"z" * 100
+    monkeypatch.setattr(textfile, "_SLICE_BYTES", 1000)
+    with pytest.raises(CorpusError, match="byte 0xFF at offset 9,000"):
+        decode_bytes(raw)
+    cut = "aé".encode() * 1000 + "é".encode()[:1]  # ends inside a character
+    with pytest.raises(CorpusError, match="offset 3,000"):
+        decode_bytes(cut)
+    with pytest.raises(CorpusError, match="Unknown encoding 'base64'"):
+        decode_bytes(b"a" * 5000, "base64")

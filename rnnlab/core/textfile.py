@@ -20,6 +20,10 @@ import numpy as np
 from rnnlab.core.errors import CorpusError
 
 _SAMPLE = 1 << 20  # bytes / characters inspected when looking for binary data
+# Big texts are decoded and normalised a slice at a time: one str call on 100 MB holds the
+# GIL for ~0.1 s, and a window loading the text on a thread would stop painting meanwhile.
+_SLICE_BYTES = 1 << 18
+_SLICE_CHARS = 1 << 18
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -59,7 +63,7 @@ def _check_decoded(text: str, name: str, label: str) -> None:
 def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
     encoding = encoding.strip().lower()
     try:
-        text = raw.decode(encoding)
+        text = _decode(raw, encoding)
     except LookupError:
         raise CorpusError(f"Unknown encoding {encoding!r}; use a name such as utf-8, utf-16, "
                           "cp1252 or latin-1.", "encoding") from None
@@ -74,7 +78,7 @@ def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
-                text = raw.decode(enc)
+                text = _decode(raw, enc)
             except UnicodeDecodeError as err:
                 raise _decode_error(name, enc.upper(), raw, err, "the file may be damaged.") from None
             _check_decoded(text, name, enc.upper())
@@ -86,7 +90,7 @@ def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
     if share > 0.05:
         raise _binary_error(name, f"{share:.0%} of its first bytes are control codes")
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return _decode(raw, "utf-8"), "utf-8"
     except UnicodeDecodeError as err:
         if share > 0.01:  # undecodable *and* control codes: not a text in some other encoding
             raise _binary_error(name, "it is not valid UTF-8 and contains control codes") from None
@@ -98,11 +102,52 @@ def normalise_text(text: str) -> str:
     """Newlines to \\n (\\r\\n and lone \\r), a leading BOM dropped, Unicode NFC."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" not in text and text.isascii():  # isascii is O(1); ASCII is always NFC
+        return text
+    if len(text) <= _SLICE_CHARS:
+        return _normalise_piece(text)
+    return "".join(_normalise_piece(piece) for piece in _pieces(text))
+
+
+def _normalise_piece(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):  # quick check: most texts are already NFC
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _pieces(text: str):
+    """Consecutive pieces of about _SLICE_CHARS, each cut just after a \\n. Newlines and NFC
+    never reach across a \\n (it composes with nothing, and an \\r\\n stays whole), so
+    normalising piece by piece equals normalising the whole."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + _SLICE_CHARS) + 1 if start + _SLICE_CHARS < len(text) else 0
+        end = cut or len(text)
+        yield text[start:end]
+        start = end
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    """raw.decode(encoding), a slice at a time for big files; a UnicodeDecodeError gives
+    offsets in the whole of raw, as one call would."""
+    if len(raw) <= _SLICE_BYTES:
+        return raw.decode(encoding)
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # as bytes.decode does
+        raise LookupError(f"{encoding!r} is not a text encoding")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts = []
+    for start in range(0, len(raw), _SLICE_BYTES):
+        pending = len(decoder.getstate()[0])  # bytes kept from the last slice (a cut character)
+        try:
+            parts.append(decoder.decode(raw[start : start + _SLICE_BYTES],
+                                        final=start + _SLICE_BYTES >= len(raw)))
+        except UnicodeDecodeError as err:
+            offset = start - pending
+            raise UnicodeDecodeError(err.encoding, raw, offset + err.start, offset + err.end,
+                                     err.reason) from None
+    return "".join(parts)
 
 
 def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:

@@ -20,11 +20,15 @@ class Vocabulary:
     chars: list[str]
     folded: int = 0  # how many distinct characters were folded into REPLACEMENT
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _table: np.ndarray | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if len(set(self.chars)) != len(self.chars):
             raise ValueError("vocabulary characters must be distinct")
         self._index = {c: i for i, c in enumerate(self.chars)}
+        # one UCS-4 code unit per id, for decoding long arrays in one gather
+        single = all(len(c) == 1 for c in self.chars)
+        self._table = np.array(self.chars, dtype="<U1") if single and self.chars else None
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -57,6 +61,9 @@ class Vocabulary:
         return np.fromiter((self._index.get(c, unk) for c in text), dtype=self.dtype, count=len(text))
 
     def decode(self, ids) -> str:
+        if isinstance(ids, np.ndarray) and ids.size >= 256 and ids.dtype.kind in "iu" and self._table is not None:
+            # a whole training text: ~5 ms, not ~0.3 s of Python (holding the GIL the window needs)
+            return self._table[ids.ravel()].tobytes().decode("utf-32-le", "surrogatepass")
         return "".join(self.chars[int(i)] for i in ids)
 
     def to_dict(self) -> dict:
