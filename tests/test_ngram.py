@@ -122,3 +122,18 @@ def test_validation_loss_scores_the_rnn_targets_with_context_from_the_training_t
                            for t in range(start, start + 5)])
         assert validation_loss(corpus, order, max_chars=5) == pytest.approx(first5)
     assert bits(1.0) == pytest.approx(1 / LN2)
+
+
+def test_a_capped_fit_counts_only_the_last_training_characters():
+    corpus = corpus_from_text("the cat sat. " * 30 + "a dog ran! " * 30, val_fraction=0.1)
+    capped = fit_corpus(corpus, 3, max_train_chars=200)
+    alone = NGramModel.fit(corpus.train[-200:], len(corpus.vocab), 3)
+    assert capped.n_train == 200
+    for context, ch in [("do", "g"), ("ca", "t"), ("a ", "d")]:
+        ids = corpus.vocab.encode(context)
+        assert capped.prob(ids, corpus.vocab.encode(ch)[0]) == alone.prob(ids, corpus.vocab.encode(ch)[0])
+    # "cat" lies before the last 200 training characters: only the whole fit has seen it
+    ca, t = corpus.vocab.encode("ca"), corpus.vocab.encode("t")[0]
+    assert fit_corpus(corpus, 3).prob(ca, t) > capped.prob(ca, t)
+    assert validation_loss(corpus, 3, max_train_chars=200) == pytest.approx(
+        validation_loss(corpus, 3, model=capped))

@@ -206,21 +206,25 @@ class NGramModel:
 
 # ---- corpus helpers ------------------------------------------------------------------
 
-def fit_corpus(corpus, order: int, smoothing: str = "witten-bell") -> NGramModel:
-    """Fit on the training part of a rnnlab.core.corpus.Corpus."""
-    return NGramModel.fit(corpus.train, len(corpus.vocab), order, smoothing)
+def fit_corpus(corpus, order: int, smoothing: str = "witten-bell",
+               max_train_chars: int | None = None) -> NGramModel:
+    """Fit on the training part of a rnnlab.core.corpus.Corpus (only its last
+    max_train_chars characters when given: counting takes ~75 bytes and ~2.5 µs a character)."""
+    train = corpus.train if max_train_chars is None else corpus.train[-max_train_chars:]
+    return NGramModel.fit(train, len(corpus.vocab), order, smoothing)
 
 
 def validation_loss(corpus, order: int, max_chars: int | None = None,
-                    model: NGramModel | None = None) -> float:
+                    model: NGramModel | None = None, max_train_chars: int | None = None) -> float:
     """Nats/char on the corpus's validation part, comparable with the RNN's validation loss.
 
     Scores val[1 : max_chars + 1] (all of val[1:] when max_chars is None), the targets
     evaluate_loss scores; the n-gram context may include the last training characters.
-    Fits the model unless one (fitted on this corpus's training part) is given.
+    Fits the model (on at most the last max_train_chars training characters) unless one
+    (fitted on this corpus's training part) is given.
     """
     if model is None:
-        model = fit_corpus(corpus, order)
+        model = fit_corpus(corpus, order, max_train_chars=max_train_chars)
     elif model.order != order:
         raise NGramError(f"the given model has order {model.order}, not {order}")
     n_val = corpus.n_val

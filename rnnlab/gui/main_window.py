@@ -19,7 +19,7 @@ from rnnlab.gui.autosaver import Autosaver, offer_restore
 from rnnlab.gui.background import LatestOnly
 from rnnlab.gui.checkpoint_actions import CheckpointActions
 from rnnlab.gui.classroom_actions import ClassroomActions
-from rnnlab.gui.baseline import BASELINE_ORDER, start_baseline, start_memorisation
+from rnnlab.gui.baseline import baseline_label, start_baseline, start_memorisation
 from rnnlab.gui.data_panel import DataPanel
 from rnnlab.gui.explain_tabs import ExplainTabs
 from rnnlab.gui.gui_gc import collect_in_gui_thread
@@ -243,9 +243,9 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
     def _on_baseline_done(self, corpus, loss: float) -> None:
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
         if corpus is current:
-            self.loss_plot.set_baseline(loss, f"{BASELINE_ORDER}-gram baseline")
+            self.loss_plot.set_baseline(loss, baseline_label(corpus))
         if self.race_window is not None:
-            self.race_window.set_baseline(corpus, loss, f"{BASELINE_ORDER}-gram baseline")
+            self.race_window.set_baseline(corpus, loss, baseline_label(corpus))
 
     def _on_model_preset_applied(self, preset) -> None:
         self.training_panel.apply_preset(preset)
@@ -296,7 +296,9 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self.explain.refresh_sample()
         sample, trainer = self.sampling_panel.last_sample(), self.session.trainer
         if sample and trainer is not None:
-            start_memorisation(self.memorisation, sample, trainer.corpus)
+            skipped = start_memorisation(self.memorisation, sample, trainer.corpus)
+            if skipped:
+                self.sampling_panel.show_memorisation_note(skipped)
 
     def _on_memorisation_done(self, key, report) -> None:
         sample, _corpus = key

@@ -21,7 +21,7 @@ from rnnlab.core.device import set_threads
 from rnnlab.core.race import Race
 from rnnlab.core.sampler import SampleSettings, prime_ids
 from rnnlab.gui import colors, theme
-from rnnlab.gui.baseline import BASELINE_ORDER
+from rnnlab.gui.baseline import baseline_label
 from rnnlab.gui.flow_layout import FlowLayout
 from rnnlab.gui.race_controls import RaceControls
 from rnnlab.gui.race_plot import RacePlot
@@ -117,7 +117,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.corpus, self._threads = corpus, threads
         if base is not None:
             self.controls.set_defaults(base, replace(train, eval_every=0))  # the worker times validation
-        self.plot.set_baseline(baseline, f"{BASELINE_ORDER}-gram baseline")
+        self.plot.set_baseline(baseline, baseline_label(corpus) if corpus is not None else "")
         self._show_progress(0.0)
         name = corpus.name if corpus is not None else "no text"
         self.setWindowTitle(f"Race on {name} — rnnlab")

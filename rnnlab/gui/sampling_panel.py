@@ -271,6 +271,12 @@ class SamplingPanel(QWidget):
         self.memorisationLabel.setText(re.sub(r"(\S{16})(?=\S)", "\\1" + ZWSP, report.summary()))
         self.memorisationLabel.show()
 
+    def show_memorisation_note(self, note: str) -> None:
+        """In place of the report: why there is none."""
+        self._memorisation = None
+        self.memorisationLabel.setText(note)
+        self.memorisationLabel.show()
+
     def last_memorisation(self):
         """The MemorisationReport shown for the latest generation, or None (not yet)."""
         return self._memorisation

@@ -229,6 +229,24 @@ def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
     qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
     expected = validation_loss(window.data_panel.corpus(), BASELINE_ORDER, max_chars=GUI_EVAL_CHARS)
     assert window.loss_plot.baseline() == pytest.approx(expected)
+    label = window.loss_plot.baseline_line.label
+    qtbot.waitUntil(lambda: label.toPlainText().startswith(f"{BASELINE_ORDER}-gram baseline "), timeout=5000)
+
+
+def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(window, qtbot, monkeypatch):
+    from rnnlab.core.ngram import validation_loss
+    from rnnlab.gui import baseline
+    from rnnlab.gui.training_panel import GUI_EVAL_CHARS
+
+    monkeypatch.setattr(baseline, "BASELINE_FIT_CHARS", 3000)  # 100 MB in life; 3000 here
+    window.data_panel.use_text("the quick brown fox jumps over a lazy dog. " * 200)
+    corpus = window.data_panel.corpus()
+    qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
+    expected = validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS, max_train_chars=3000)
+    assert window.loss_plot.baseline() == pytest.approx(expected)
+    assert expected != pytest.approx(validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS))
+    label = window.loss_plot.baseline_line.label
+    qtbot.waitUntil(lambda: "baseline (last 0.003M chars)" in label.toPlainText(), timeout=5000)
 
 
 def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):
@@ -242,3 +260,21 @@ def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):
     label = panel.memorisationLabel
     qtbot.waitUntil(lambda: label.isVisible(), timeout=10000)
     assert "Copied from the training text:" in label.text() and "%" in label.text()
+
+
+def test_a_training_text_too_big_to_search_says_the_meter_did_not_check(window, qtbot, monkeypatch):
+    from rnnlab.gui import baseline
+
+    monkeypatch.setattr(baseline, "MEMORISATION_MAX_CHARS", 100)  # 16M characters in life
+    searched = []
+    monkeypatch.setattr(baseline, "measure_text", lambda *a: searched.append(a))
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 1,
+                    timeout=10000)
+    panel = window.sampling_panel
+    panel.sampleLengthSpin.setValue(40)
+    window.sampling.generate(panel.settings())
+    label = panel.memorisationLabel
+    qtbot.waitUntil(lambda: label.isVisible(), timeout=10000)
+    assert label.text().startswith("Copied from the training text: not checked")
+    assert panel.last_memorisation() is None and searched == []
