@@ -145,6 +145,15 @@ def loss_plot_widget(name: str, min_height: int, **kwargs) -> pg.PlotWidget:
     return plot
 
 
+def draw_thinned(curve) -> None:
+    """A long live curve: only the visible part, and per screen pixel only its lowest and
+    highest point. (pyqtgraph's auto mode keeps 5 points a pixel: with 20,000 steps the loss
+    plot then took 33 ms to paint, not 12, and the GUI thread ran late while training.)"""
+    curve.opts["autoDownsampleFactor"] = 1.0
+    curve.setDownsampling(auto=True, method="peak")
+    curve.setClipToView(True)
+
+
 def style_pen(item, colour: str, width: float = 1.0, dash: bool = False, alpha: int | None = None) -> None:
     """A curve's (or line's) pen: `colour` ("#rrggbb" or a role) `width` pixels wide, both as
     the look draws them (thicker in presentation mode, lighter shades on dark)."""

@@ -100,8 +100,7 @@ class GradientsPanel(QtWidgets.QWidget):
         self.smooth_curve = item.plot(name="smoothed")
         colors.style_pen(self.smooth_curve, colors.DARK_BLUE, 2.5)
         for curve in (self.raw_curve, self.smooth_curve):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            colors.draw_thinned(curve)
         # An InfiniteLine has no log mode: its position is in view coordinates, i.e. log10(value).
         self.clip_line = pg.InfiniteLine(angle=0, movable=False, label="",
                                          labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]})

@@ -105,8 +105,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         colors.style_pen(self.val_curve, colors.ORANGE, 2)
         colors.style_symbols(self.val_curve, colors.ORANGE, 7)
         for curve in (self.raw_curve, self.smooth_curve):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            colors.draw_thinned(curve)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
                                              labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})

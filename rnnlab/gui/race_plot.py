@@ -75,8 +75,7 @@ class RacePlot(QtWidgets.QWidget):
             colour = colors.RUN_COLORS[k % len(colors.RUN_COLORS)]
             smooth = item.plot(name=label)
             colors.style_pen(smooth, colour, 3)
-            smooth.setDownsampling(auto=True, method="peak")
-            smooth.setClipToView(True)
+            colors.draw_thinned(smooth)
             val = item.plot(symbol="o")
             colors.style_pen(val, colour, 1.5, dash=True)
             colors.style_symbols(val, colour, 8)

@@ -258,3 +258,21 @@ def test_baseline_line_follows_units_and_log(panel, qtbot):
     panel.set_baseline(None)
     panel._flush()
     assert not line.isVisible()
+
+
+def test_a_long_run_is_drawn_with_at_most_two_points_a_pixel(panel, qtbot):
+    """Painting cost must not grow with the run: per pixel column only its lowest and
+    highest loss, and the lowest and highest step of the run stay in."""
+    panel.resize(700, 300)
+    n = 50_000
+    steps = np.arange(1, n + 1)
+    loss = 2 + np.sin(steps / 50.0)
+    panel.append_steps(steps, loss, steps * 100)
+    panel._flush()
+    qtbot.wait(50)
+    width = panel.plot.getPlotItem().getViewBox().width()
+    for curve in (panel.raw_curve, panel.smooth_curve):
+        x, y = curve.curve.getData()
+        assert 0 < len(x) <= 2 * width + 10, (len(x), width)
+    x, y = panel.raw_curve.curve.getData()
+    assert np.nanmin(y) == pytest.approx(1.0, abs=1e-3) and np.nanmax(y) == pytest.approx(3.0, abs=1e-3)
