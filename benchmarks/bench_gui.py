@@ -4,6 +4,7 @@
     xvfb-run -a -s "-screen 0 1280x800x24" python benchmarks/bench_gui.py --seconds 30
     python benchmarks/bench_gui.py --soak 1800        # 30 minutes, memory every minute
     python benchmarks/bench_gui.py --seconds 30 --tab Gradients   # another view on screen
+    python benchmarks/bench_gui.py --seconds 30 --auto-sample 300 --why 40  # who caused stalls > 40 ms
 
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
@@ -28,6 +29,9 @@ from pathlib import Path
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stall_watch import StallWatch  # noqa: E402
+
 SHAKESPEARE = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare.txt"
 
 
@@ -50,6 +54,7 @@ class LatencyProbe:
     def __init__(self, interval_ms: int = 5):
         self.interval = interval_ms
         self.late: list[float] = []
+        self.at: list[float] = []  # perf_counter() of each tick
         self.clock = QElapsedTimer()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -64,6 +69,11 @@ class LatencyProbe:
 
     def _tick(self) -> None:
         self.late.append(max(0.0, self.clock.restart() - self.interval))
+        self.at.append(time.perf_counter())
+
+    def ticks(self) -> list[tuple[float, float]]:
+        """(when, how late in ms) of every tick, for stall_watch.StallWatch.explain."""
+        return list(zip(self.at, self.late))
 
     def summary(self) -> dict:
         s = sorted(self.late)
@@ -138,7 +148,13 @@ def measure(app, args) -> dict:
     probe, turns_probe = LatencyProbe(), LatencyProbe()
     try:
         pump(app, 1.0)
+        watch = StallWatch() if args.why else None
+        if watch:
+            watch.start()
         app_turn(app, window, args.seconds, probe)
+        if watch:
+            watch.stop()
+            watch.explain(probe.ticks(), threshold_ms=args.why)
         headless = Headless(window)
         for r in range(args.rounds):
             turn = args.seconds / args.rounds
@@ -193,6 +209,8 @@ def main() -> int:
                    help="alternating turns of each (short turns pair up better on a machine whose speed drifts)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
+    p.add_argument("--why", type=float, default=0, metavar="MS",
+                   help="print what every thread was doing during the first span's stalls over MS ms")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")
     p.add_argument("--tab", default="", help="the 'inside the network' tab shown, e.g. Gradients, "
                                              "'Neuron hunt', 'Next char', Gates (default: Hidden state)")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_gui import SHAKESPEARE, LatencyProbe, pump  # noqa: E402
+from stall_watch import StallWatch  # noqa: E402
 
 ACCENTS = str.maketrans("aeiou", "áéîöù")
 
@@ -44,6 +45,8 @@ def main() -> int:
     p.add_argument("--mb", type=float, default=100)
     p.add_argument("--unicode", action="store_true", help="accented letters: not an ASCII text")
     p.add_argument("--rounds", type=int, default=3, help="loads, one after another")
+    p.add_argument("--why", type=float, default=0, metavar="MS",
+                   help="print what every thread was doing during stalls over MS ms")
     args = p.parse_args()
     app = QApplication(sys.argv[:1])
     from rnnlab.gui import MainWindow, settings
@@ -59,7 +62,9 @@ def main() -> int:
     for _ in range(args.rounds):
         window.data_panel.load_source("builtin:hello")  # back to a small text between rounds
         pump(app, 0.5)
-        probe = LatencyProbe()
+        probe, watch = LatencyProbe(), StallWatch() if args.why else None
+        if watch:
+            watch.start()
         probe.start()
         start = time.perf_counter()
         window.data_panel.open_path(str(path))
@@ -69,6 +74,9 @@ def main() -> int:
         loaded = time.perf_counter() - start
         pump(app, 1.0)
         probe.stop()
+        if watch:
+            watch.stop()
+            watch.explain(probe.ticks(), threshold_ms=args.why)
         late = probe.summary()
         corpus = window.data_panel.corpus()
         results.append({"open_path_ms": round(returned * 1000, 1), "loaded_s": round(loaded, 2),

@@ -179,7 +179,14 @@ def main(argv=None) -> int:
     p.add_argument("--inputs", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--slice", type=int, default=0,
+                   help="decode and normalise texts N bytes / characters at a time (big files go "
+                        "256K at a time; a small N sends these small inputs that way too)")
     args = p.parse_args(argv)
+    if args.slice:
+        from rnnlab.core import textfile
+
+        textfile._SLICE_BYTES = textfile._SLICE_CHARS = args.slice
     started = time.perf_counter()
     result = run(args.inputs, args.seed)
     result["seconds"] = round(time.perf_counter() - started, 1)
