@@ -317,3 +317,11 @@ def test_sliced_decoding_reports_the_offset_in_the_whole_file(monkeypatch):
         decode_bytes(cut)
     with pytest.raises(CorpusError, match="Unknown encoding 'base64'"):
         decode_bytes(b"a" * 5000, "base64")
+
+
+def test_sliced_decoding_of_one_long_line_and_of_no_newline_at_all(monkeypatch):
+    monkeypatch.setattr(textfile, "_SLICE_BYTES", 16)
+    for text in ["e\u0301" * 500, "x" * 300 + "\r" + "\n" + "y\u0301" * 200 + "\r", "\ufeffabc\n" * 50]:
+        raw = text.encode("utf-8")
+        expected = unicodedata.normalize("NFC", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+        assert textfile._decode(raw, "utf-8") == expected

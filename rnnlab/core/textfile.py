@@ -110,6 +110,8 @@ def normalise_text(text: str) -> str:
 
 
 def _normalise_piece(text: str) -> str:
+    if "\r" not in text and text.isascii():
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):  # quick check: most texts are already NFC
@@ -130,33 +132,43 @@ def _pieces(text: str):
 
 
 def _decode(raw: bytes, encoding: str) -> str:
-    """raw.decode(encoding), a slice at a time for big files; a UnicodeDecodeError gives
-    offsets in the whole of raw, as one call would."""
+    """normalise_text(raw.decode(encoding)); for big files a slice at a time, each decoded
+    slice normalised as soon as it ends in a \\n, so the whole text exists only once,
+    normalised. A UnicodeDecodeError gives offsets in the whole of raw, as one call would."""
     if len(raw) <= _SLICE_BYTES:
-        return raw.decode(encoding)
+        return normalise_text(raw.decode(encoding))
     if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # as bytes.decode does
         raise LookupError(f"{encoding!r} is not a text encoding")
     decoder = codecs.getincrementaldecoder(encoding)()
-    parts = []
+    done, rest = [], []  # normalised pieces; decoded slices since the last \n
     for start in range(0, len(raw), _SLICE_BYTES):
         pending = len(decoder.getstate()[0])  # bytes kept from the last slice (a cut character)
         try:
-            parts.append(decoder.decode(raw[start : start + _SLICE_BYTES],
-                                        final=start + _SLICE_BYTES >= len(raw)))
+            part = decoder.decode(raw[start : start + _SLICE_BYTES], final=start + _SLICE_BYTES >= len(raw))
         except UnicodeDecodeError as err:
             offset = start - pending
             raise UnicodeDecodeError(err.encoding, raw, offset + err.start, offset + err.end,
                                      err.reason) from None
-    return "".join(parts)
+        cut = part.rfind("\n") + 1
+        if cut:
+            done.append(_normalise_piece("".join(rest) + part[:cut]))
+            rest = [part[cut:]]
+        else:  # a very long line: kept in parts (adding to one str would copy it each time)
+            rest.append(part)
+    done.append(_normalise_piece("".join(rest)))
+    text = "".join(done)
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
-    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError."""
+    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError. (Binary
+    data is looked for in the normalised text: newlines and NFC neither make nor remove
+    NUL bytes and control codes.)"""
     if encoding:
         text, used = _decode_explicit(raw, encoding, name)
     else:
         text, used = _decode_auto(raw, name)
-    return normalise_text(text), used
+    return text, used
 
 
 def read_bytes(path: Path) -> bytes:
