@@ -324,4 +324,16 @@ def test_sliced_decoding_of_one_long_line_and_of_no_newline_at_all(monkeypatch):
     for text in ["e\u0301" * 500, "x" * 300 + "\r" + "\n" + "y\u0301" * 200 + "\r", "\ufeffabc\n" * 50]:
         raw = text.encode("utf-8")
         expected = unicodedata.normalize("NFC", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
-        assert textfile._decode(raw, "utf-8") == expected
+        assert "".join(textfile._decode(raw, "utf-8")) == expected
+
+
+def test_a_big_file_becomes_the_same_corpus_from_pieces_as_from_one_string(tmp_path, monkeypatch):
+    text = SLICED_TEXT * 3
+    path = tmp_path / "t.txt"
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    whole = corpus_from_text(text)
+    monkeypatch.setattr(textfile, "_SLICE_BYTES", 50)  # ~100 pieces
+    pieces, _ = textfile.read_text_pieces(path)
+    assert len(pieces) > 50 and "".join(pieces) == textfile.normalise_text(text)
+    loaded = load_corpus(path)
+    assert loaded.vocab == whole.vocab and np.array_equal(loaded.data, whole.data)

@@ -1,6 +1,6 @@
 """Corpus: a decoded text as a vocabulary and an encoded id array, split for validation.
 
-    file bytes -> textfile.read_text: decode (BOM, strict UTF-8 or a named encoding),
+    file bytes -> textfile.read_text_pieces: decode (BOM, strict UTF-8 or a named encoding),
                   refuse binary data, normalise newlines and NFC -> str
                -> code points (uint8/uint32, in slices) -> counts -> Vocabulary
                -> lookup table (code point -> id) -> data (uint8/16/32, 1-D)
@@ -27,7 +27,7 @@ import numpy as np
 
 from rnnlab.core import builtin_corpora, downloads
 from rnnlab.core.errors import ERROR_KINDS, CorpusError
-from rnnlab.core.textfile import decode_bytes, normalise_text, read_text, text_codes
+from rnnlab.core.textfile import decode_bytes, normalise_text, read_text_pieces, text_codes
 from rnnlab.core.vocab import DEFAULT_VOCAB_CAP, REPLACEMENT, Vocabulary, format_chars
 
 __all__ = ["ERROR_KINDS", "Corpus", "CorpusError", "corpus_from_text", "decode_bytes",
@@ -128,17 +128,25 @@ class Corpus:
 
 # ---- encoding to ids ------------------------------------------------------------------
 
-def _code_slices(text: str):
-    """Yield (start, code points as uint8 or uint32) for consecutive slices of the text."""
-    for start in range(0, len(text), _SLICE):
-        part = text[start : start + _SLICE]
-        if part.isascii():  # O(1) in CPython; one byte per code is ~5x faster than UTF-32
-            yield start, np.frombuffer(part.encode("ascii"), dtype=np.uint8)
-        else:
-            yield start, text_codes(part)
+def _code_slices(text: str | list[str]):
+    """Yield (start, code points as uint8 or uint32) for consecutive slices of the text
+    (a str, or consecutive pieces of one)."""
+    offset = 0
+    for piece in [text] if isinstance(text, str) else text:
+        for start in range(0, len(piece), _SLICE):
+            part = piece[start : start + _SLICE]
+            if part.isascii():  # O(1) in CPython; one byte per code is ~5x faster than UTF-32
+                yield offset + start, np.frombuffer(part.encode("ascii"), dtype=np.uint8)
+            else:
+                yield offset + start, text_codes(part)
+        offset += len(piece)
 
 
-def _count_codes(text: str) -> np.ndarray:
+def _length(text: str | list[str]) -> int:
+    return len(text) if isinstance(text, str) else sum(map(len, text))
+
+
+def _count_codes(text: str | list[str]) -> np.ndarray:
     """(0x110000,) int64 occurrences of every code point."""
     counts = np.zeros(_N_CODES, dtype=np.int64)
     for _, codes in _code_slices(text):
@@ -181,14 +189,14 @@ def _check_given_vocab(counts: np.ndarray, vocab: Vocabulary, name: str) -> list
     return [_fold_warning(len(missing), n_occ, int(counts.sum()), why)]
 
 
-def _encode(text: str, vocab: Vocabulary) -> np.ndarray:
+def _encode(text: str | list[str], vocab: Vocabulary) -> np.ndarray:
     """(N,) ids via a code point -> id lookup table, a slice at a time."""
     unk = vocab.unknown_id
     lut = np.full(_N_CODES, unk if unk is not None else 0, dtype=vocab.dtype)
     for i, c in enumerate(vocab.chars):
         if len(c) == 1:
             lut[ord(c)] = i
-    data = np.empty(len(text), dtype=vocab.dtype)
+    data = np.empty(_length(text), dtype=vocab.dtype)
     for start, codes in _code_slices(text):
         np.take(lut, codes, out=data[start : start + codes.size])
     return data
@@ -210,10 +218,10 @@ def _check_length(n: int, name: str, val_fraction: float, min_chars: int) -> Non
         raise CorpusError(f"{name} is too short: it has {n:,} characters; {reason}.", "too_short")
 
 
-def _build(text: str, name: str, source: str, encoding: str, *, vocab_cap: int,
+def _build(text: str | list[str], name: str, source: str, encoding: str, *, vocab_cap: int,
            val_fraction: float, vocab: Vocabulary | None, min_chars: int,
            progress: Callable[[str], None] = lambda stage: None) -> Corpus:
-    _check_length(len(text), name, val_fraction, min_chars)
+    _check_length(_length(text), name, val_fraction, min_chars)
     progress("counting characters")
     counts = _count_codes(text)
     if vocab is None:
@@ -265,7 +273,7 @@ def load_corpus(source: str | os.PathLike, *, encoding: str | None = None,
         info, text, used = downloads.read_download(source)
         return _build(text, info.spec, info.spec, used, **opts)
     path = Path(source)
-    text, used = read_text(path, encoding)
+    text, used = read_text_pieces(path, encoding)  # pieces: a big text is never joined
     return _build(text, path.name, str(source), used, **opts)
 
 

@@ -55,12 +55,19 @@ def _decode_error(name: str, label: str, raw: bytes, err: UnicodeDecodeError, hi
     return CorpusError(f"{name} is not valid {label} ({where}); {hint}", "encoding")
 
 
-def _check_decoded(text: str, name: str, label: str) -> None:
-    if "\x00" in text or _control_share(text_codes(text[:_SAMPLE])) > 0.05:
+def _check_decoded(pieces: list[str], name: str, label: str) -> None:
+    head, n = [], 0  # the first _SAMPLE characters
+    for piece in pieces:
+        head.append(piece)
+        n += len(piece)
+        if n >= _SAMPLE:
+            break
+    head = "".join(head)[:_SAMPLE]
+    if any("\x00" in piece for piece in pieces) or _control_share(text_codes(head)) > 0.05:
         raise _binary_error(name, f"it contains control characters when read as {label}")
 
 
-def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
+def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[list[str], str]:
     encoding = encoding.strip().lower()
     try:
         text = _decode(raw, encoding)
@@ -74,7 +81,7 @@ def _decode_explicit(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _decode_auto(raw: bytes, name: str) -> tuple[str, str]:
+def _decode_auto(raw: bytes, name: str) -> tuple[list[str], str]:
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
@@ -131,12 +138,13 @@ def _pieces(text: str):
         start = end
 
 
-def _decode(raw: bytes, encoding: str) -> str:
-    """normalise_text(raw.decode(encoding)); for big files a slice at a time, each decoded
-    slice normalised as soon as it ends in a \\n, so the whole text exists only once,
-    normalised. A UnicodeDecodeError gives offsets in the whole of raw, as one call would."""
+def _decode(raw: bytes, encoding: str) -> list[str]:
+    """normalise_text(raw.decode(encoding)) in pieces that join to it. A big file is decoded
+    a slice at a time, each slice normalised as soon as it ends in a \\n; nothing joins
+    the pieces, so the text exists only once, normalised. A UnicodeDecodeError gives
+    offsets in the whole of raw, as one call would."""
     if len(raw) <= _SLICE_BYTES:
-        return normalise_text(raw.decode(encoding))
+        return [normalise_text(raw.decode(encoding))]
     if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # as bytes.decode does
         raise LookupError(f"{encoding!r} is not a text encoding")
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -156,19 +164,26 @@ def _decode(raw: bytes, encoding: str) -> str:
         else:  # a very long line: kept in parts (adding to one str would copy it each time)
             rest.append(part)
     done.append(_normalise_piece("".join(rest)))
-    text = "".join(done)
-    return text[1:] if text.startswith("\ufeff") else text
+    first = next((k for k, piece in enumerate(done) if piece), None)
+    if first is not None and done[first].startswith("\ufeff"):
+        done[first] = done[first][1:]
+    return done
 
 
 def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
-    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError. (Binary
-    data is looked for in the normalised text: newlines and NFC neither make nor remove
-    NUL bytes and control codes.)"""
+    """Decode and normalise file bytes: (text, encoding name). Raises CorpusError."""
+    pieces, used = decode_pieces(raw, encoding, name=name)
+    return "".join(pieces), used
+
+
+def decode_pieces(raw: bytes, encoding: str | None = None, *,
+                  name: str = "The text") -> tuple[list[str], str]:
+    """decode_bytes, with the text in consecutive pieces (a big text is never joined: that
+    would hold the GIL for ~0.1 s and need its memory twice). Binary data is looked for
+    in the normalised text: newlines and NFC neither make nor remove NUL or control codes."""
     if encoding:
-        text, used = _decode_explicit(raw, encoding, name)
-    else:
-        text, used = _decode_auto(raw, name)
-    return text, used
+        return _decode_explicit(raw, encoding, name)
+    return _decode_auto(raw, name)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -189,3 +204,8 @@ def read_bytes(path: Path) -> bytes:
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     """Read, decode and normalise a text file: (text, encoding name). Raises CorpusError."""
     return decode_bytes(read_bytes(path), encoding, name=path.name)
+
+
+def read_text_pieces(path: Path, encoding: str | None = None) -> tuple[list[str], str]:
+    """read_text, with the text in consecutive pieces (see decode_pieces)."""
+    return decode_pieces(read_bytes(path), encoding, name=path.name)
