@@ -107,17 +107,14 @@ def _decode_auto(raw: bytes, name: str) -> tuple[list[str], str]:
 
 def normalise_text(text: str) -> str:
     """Newlines to \\n (\\r\\n and lone \\r), a leading BOM dropped, Unicode NFC."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" not in text and text.isascii():  # isascii is O(1); ASCII is always NFC
-        return text
-    if len(text) <= _SLICE_CHARS:
-        return _normalise_piece(text)
-    return "".join(_normalise_piece(piece) for piece in _pieces(text))
+    if len(text) <= _SLICE_CHARS or ("\r" not in text and text.isascii()):
+        return _drop_bom(_normalise_piece(text))
+    slices = (text[i : i + _SLICE_CHARS] for i in range(0, len(text), _SLICE_CHARS))
+    return "".join(_normalised_pieces(slices))
 
 
 def _normalise_piece(text: str) -> str:
-    if "\r" not in text and text.isascii():
+    if "\r" not in text and text.isascii():  # isascii is O(1); ASCII is always NFC
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -126,16 +123,27 @@ def _normalise_piece(text: str) -> str:
     return text
 
 
-def _pieces(text: str):
-    """Consecutive pieces of about _SLICE_CHARS, each cut just after a \\n. Newlines and NFC
-    never reach across a \\n (it composes with nothing, and an \\r\\n stays whole), so
-    normalising piece by piece equals normalising the whole."""
-    start = 0
-    while start < len(text):
-        cut = text.find("\n", start + _SLICE_CHARS) + 1 if start + _SLICE_CHARS < len(text) else 0
-        end = cut or len(text)
-        yield text[start:end]
-        start = end
+def _drop_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _normalised_pieces(slices) -> list[str]:
+    """Consecutive slices of a text -> its normalised text in pieces, each cut just after a
+    \\n. Newlines and NFC never reach across a \\n (it composes with nothing, and an
+    \\r\\n stays whole), so normalising piece by piece equals normalising the whole."""
+    done, rest = [], []  # normalised pieces; slices since the last \n
+    for part in slices:
+        cut = part.rfind("\n") + 1
+        if cut:
+            done.append(_normalise_piece("".join(rest) + part[:cut]))
+            rest = [part[cut:]]
+        else:  # a very long line: kept in parts (adding to one str would copy it each time)
+            rest.append(part)
+    done.append(_normalise_piece("".join(rest)))
+    first = next((k for k, piece in enumerate(done) if piece), None)
+    if first is not None:
+        done[first] = _drop_bom(done[first])
+    return done
 
 
 def _decode(raw: bytes, encoding: str) -> list[str]:
@@ -147,27 +155,19 @@ def _decode(raw: bytes, encoding: str) -> list[str]:
         return [normalise_text(raw.decode(encoding))]
     if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # as bytes.decode does
         raise LookupError(f"{encoding!r} is not a text encoding")
+    return _normalised_pieces(_decoded_slices(raw, encoding))
+
+
+def _decoded_slices(raw: bytes, encoding: str):
     decoder = codecs.getincrementaldecoder(encoding)()
-    done, rest = [], []  # normalised pieces; decoded slices since the last \n
     for start in range(0, len(raw), _SLICE_BYTES):
         pending = len(decoder.getstate()[0])  # bytes kept from the last slice (a cut character)
         try:
-            part = decoder.decode(raw[start : start + _SLICE_BYTES], final=start + _SLICE_BYTES >= len(raw))
+            yield decoder.decode(raw[start : start + _SLICE_BYTES], final=start + _SLICE_BYTES >= len(raw))
         except UnicodeDecodeError as err:
             offset = start - pending
             raise UnicodeDecodeError(err.encoding, raw, offset + err.start, offset + err.end,
                                      err.reason) from None
-        cut = part.rfind("\n") + 1
-        if cut:
-            done.append(_normalise_piece("".join(rest) + part[:cut]))
-            rest = [part[cut:]]
-        else:  # a very long line: kept in parts (adding to one str would copy it each time)
-            rest.append(part)
-    done.append(_normalise_piece("".join(rest)))
-    first = next((k for k, piece in enumerate(done) if piece), None)
-    if first is not None and done[first].startswith("\ufeff"):
-        done[first] = done[first][1:]
-    return done
 
 
 def decode_bytes(raw: bytes, encoding: str | None = None, *, name: str = "The text") -> tuple[str, str]:
