@@ -11,9 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
 from make_view_screenshots import wait, wait_until
+from PySide6.QtWidgets import QApplication
 
 
 def main() -> int:
@@ -23,7 +22,8 @@ def main() -> int:
     parser.add_argument("--out", default=str(Path(__file__).with_name("views") / "race.png"))
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
+    from rnnlab.gui.look import settings
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")  # a first-time user
     window = MainWindow(args.text)

@@ -37,8 +37,9 @@ def main() -> int:
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="View > Theme")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
     from rnnlab.gui.app import app_icon
+    from rnnlab.gui.look import settings
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")  # a first-time user
     app.setWindowIcon(app_icon())

@@ -14,8 +14,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, QTimer
@@ -209,8 +209,9 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
     from rnnlab.gui.app import app_icon
+    from rnnlab.gui.look import settings
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")  # a first-time user
     app.setWindowIcon(app_icon())

@@ -85,7 +85,7 @@ class Headless:
     """The same config trained by a plain Trainer loop (what `rnnlab train` runs)."""
 
     def __init__(self, window):
-        from rnnlab.core.trainer import Trainer
+        from rnnlab.core.train.trainer import Trainer
 
         t0 = window.session.trainer
         self.trainer = Trainer(t0.corpus, t0.model_config, t0.config)
@@ -120,7 +120,8 @@ def app_turn(app, window, seconds: float, probe: LatencyProbe) -> float:
 
 
 def make_window(args):
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
+    from rnnlab.gui.look import settings
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
     window = MainWindow(args.text)
@@ -156,7 +157,7 @@ def measure(app, args) -> dict:
             watch.stop()
             watch.explain(probe.ticks(), threshold_ms=args.why)
         headless = Headless(window)
-        for r in range(args.rounds):
+        for _ in range(args.rounds):
             turn = args.seconds / args.rounds
             speeds["app"].append(app_turn(app, window, turn, turns_probe))
             speeds["headless"].append(headless.turn(turn))
@@ -167,7 +168,8 @@ def measure(app, args) -> dict:
     ratios = sorted(a / h for a, h in zip(speeds["app"], speeds["headless"]))
     return {"text": window.session.trainer.corpus.name if window.session.trainer else args.text,
             "threads": args.threads, "platform": app.platformName(), "seconds": args.seconds,
-            "rounds": args.rounds, "tab": args.tab or "Hidden state", "app_chars_per_s": inside, "headless_chars_per_s": plain,
+            "rounds": args.rounds, "tab": args.tab or "Hidden state",
+            "app_chars_per_s": inside, "headless_chars_per_s": plain,
             "ratio": statistics.median(ratios), "ratio_iqr": [round(ratios[len(ratios) // 4], 3),
                                                               round(ratios[3 * len(ratios) // 4], 3)],
             "latency": probe.summary(),

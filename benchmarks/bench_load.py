@@ -26,7 +26,7 @@ ACCENTS = str.maketrans("aeiouncAEIOU", "áéîöùñçÀÉÎÖÙ")
 
 CHILD = """
 import json, sys, time
-from rnnlab.core.corpus import load_corpus
+from rnnlab.core.data.corpus import load_corpus
 t = time.perf_counter()
 c = load_corpus(sys.argv[1])
 print(json.dumps({"load_s": time.perf_counter() - t, "summary": c.summary(),

@@ -25,14 +25,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench_gui import SHAKESPEARE, LatencyProbe, pump
 from PySide6.QtWidgets import QApplication
 
-from bench_gui import SHAKESPEARE, LatencyProbe, pump
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.device import set_threads
-from rnnlab.core.presets import get_preset
-from rnnlab.core.race import DEFAULT_CELLS, Race, make_contenders
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.train.device import set_threads
+from rnnlab.core.train.presets import get_preset
+from rnnlab.core.train.race import DEFAULT_CELLS, Race, make_contenders
+from rnnlab.core.train.trainer import Trainer
 
 
 def solo_rates(solos: list[Trainer], seconds: float) -> list[float]:
@@ -63,7 +63,8 @@ def headless(race: Race, solos: list[Trainer], rounds: int, turn: float) -> list
 
 
 def in_window(app, args, solos: list[Trainer], cells) -> dict:
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
+    from rnnlab.gui.look import settings
 
     settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")
     window = MainWindow(args.text)

@@ -6,14 +6,14 @@
 Both train the same network (same cell, size, initial weights, one-hot input, Adam, clip,
 B contiguous streams x S with the detached hidden state carried) on the same text:
 
-    ours   rnnlab.core.trainer.Trainer, calling trainer.step() again and again
+    ours   rnnlab.core.train.trainer.Trainer, calling trainer.step() again and again
     plain  the loop a person writes by hand (below, no rnnlab code but loading the text)
 
 The runs are interleaved: each round trains ours for seconds/rounds, then plain for as long
 (the order alternating every round), so machine noise hits both alike. Each turn begins
 with a few untimed warm-up steps. Throughput is training characters (steps x B x S) per
 second of wall time; the ratio is median(ours) / median(plain). At the end both models
-are scored with the same function, rnnlab.core.evaluation.evaluate_loss (mean nats/char over
+are scored with the same function, rnnlab.core.train.evaluation.evaluate_loss (mean nats/char over
 the whole validation split), after about the same training time.
 """
 
@@ -31,11 +31,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import Corpus, load_corpus
-from rnnlab.core.evaluation import evaluate_loss
-from rnnlab.core.model import ModelConfig
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import Corpus, load_corpus
+from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.evaluation import evaluate_loss
+from rnnlab.core.train.trainer import Trainer
 
 SHAKESPEARE = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare.txt"
 SEED = 1234  # TrainConfig's default seed: both models start from the same weights

@@ -49,7 +49,8 @@ def main() -> int:
                    help="print what every thread was doing during stalls over MS ms")
     args = p.parse_args()
     app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow, settings
+    from rnnlab.gui import MainWindow
+    from rnnlab.gui.look import settings
 
     folder = Path(tempfile.mkdtemp())
     settings.use_settings_file(folder / "settings.ini")

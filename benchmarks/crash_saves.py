@@ -28,12 +28,12 @@ from pathlib import Path
 
 CHILD = r"""
 import hashlib, os, sys
-import rnnlab.core.checkpoint as ck
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.model import ModelConfig
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.trainer import Trainer
-from rnnlab.core.run_state import save_trainer
+import rnnlab.core.io.checkpoint as ck
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.trainer import Trainer
+from rnnlab.core.io.run_state import save_trainer
 
 path, log_path, hidden = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = open(log_path, "a", buffering=1)
@@ -76,8 +76,8 @@ def trial(folder: Path, hidden: int, rng: random.Random) -> dict:
 
 
 def check(path: Path, lines: list[str]) -> dict:
-    from rnnlab.core.checkpoint import load_checkpoint
-    from rnnlab.core.run_state import load_trainer
+    from rnnlab.core.io.checkpoint import load_checkpoint
+    from rnnlab.core.io.run_state import load_trainer
 
     done = [line.split()[1] for line in lines if line.startswith("done ")]
     pending = [line.split()[1] for line in lines if line.startswith("pending ")]

@@ -6,7 +6,7 @@
 1. Vanishing gradients (the gradient-flow view) on builtin:copy. A vanilla RNN, an LSTM
    and a GRU, each 1x64, batch 32 x seq 64, Adam 2e-3, clip 5, the same seed, train for
    the same time (--seconds). At step 0 and after training, the view's curve is computed
-   as the app does it, rnnlab.core.explain.gradient_flow over 8 windows of the validation
+   as the app does it, rnnlab.core.nn.explain.gradient_flow over 8 windows of the validation
    text (gradient_windows(val, 64, count=8)): mean ||dloss/dh_t|| for t = 0..63 of the
    loss at the last position. Reported per cell: the norm at t = T-1, T-33 (32 chars back)
    and 0, the ratios to t = T-1 (and their log10), and the validation loss
@@ -45,14 +45,20 @@ import time
 import numpy as np
 import torch
 
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import Corpus, load_corpus
-from rnnlab.core.events import WarningEvent
-from rnnlab.core.explain import (gradient_flow, gradient_windows, pattern_mask, pattern_signal, rank_units,
-                                 unit_correlations)
-from rnnlab.core.model import ModelConfig
-from rnnlab.core.probe import probe
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import Corpus, load_corpus
+from rnnlab.core.nn.explain import (
+    gradient_flow,
+    gradient_windows,
+    pattern_mask,
+    pattern_signal,
+    rank_units,
+    unit_correlations,
+)
+from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.nn.probe import probe
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.events import WarningEvent
+from rnnlab.core.train.trainer import Trainer
 
 HIDDEN, LAYERS, BATCH, SEQ, LR, CLIP = 64, 1, 32, 64, 2e-3, 5.0
 WINDOW, N_WINDOWS = 64, 8  # gradient_flow: T = 64 positions, mean over 8 windows

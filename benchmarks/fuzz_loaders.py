@@ -114,12 +114,12 @@ def lesson_input(valid: bytes, rng: random.Random, marker: str) -> bytes:
 
 
 def valid_files(folder: Path) -> tuple[bytes, bytes]:
-    from rnnlab.core.config import TrainConfig
-    from rnnlab.core.corpus import load_corpus
-    from rnnlab.core.lesson import SUFFIX
-    from rnnlab.core.model import ModelConfig
-    from rnnlab.core.run_state import save_trainer
-    from rnnlab.core.trainer import Trainer
+    from rnnlab.core.data.corpus import load_corpus
+    from rnnlab.core.io.lesson import SUFFIX
+    from rnnlab.core.io.run_state import save_trainer
+    from rnnlab.core.nn.model import ModelConfig
+    from rnnlab.core.train.config import TrainConfig
+    from rnnlab.core.train.trainer import Trainer
 
     corpus = load_corpus("builtin:hello")
     trainer = Trainer(corpus, ModelConfig(len(corpus.vocab), "lstm", 8, 1), TrainConfig(batch=2, seq=8))
@@ -131,10 +131,10 @@ def valid_files(folder: Path) -> tuple[bytes, bytes]:
 
 
 def run(total: int, seed: int) -> dict:
-    from rnnlab.core.checkpoint import CheckpointError
-    from rnnlab.core.corpus import CorpusError, load_corpus
-    from rnnlab.core.lesson import LessonError, read_lesson
-    from rnnlab.core.run_state import load_model
+    from rnnlab.core.data.corpus import CorpusError, load_corpus
+    from rnnlab.core.io.checkpoint import CheckpointError
+    from rnnlab.core.io.lesson import LessonError, read_lesson
+    from rnnlab.core.io.run_state import load_model
 
     rng = random.Random(seed)
     stats = {name: {"inputs": 0, "loaded": 0, "refused": 0, "slowest_s": 0.0}
@@ -184,7 +184,7 @@ def main(argv=None) -> int:
                         "256K at a time; a small N sends these small inputs that way too)")
     args = p.parse_args(argv)
     if args.slice:
-        from rnnlab.core import textfile
+        from rnnlab.core.data import textfile
 
         textfile._SLICE_BYTES = textfile._SLICE_CHARS = args.slice
     started = time.perf_counter()

@@ -77,8 +77,9 @@ def main(argv=None) -> int:
 
     qInstallMessageHandler(on_message)
     app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow, settings
-    from rnnlab.gui.prompts import Prompts
+    from rnnlab.gui import MainWindow
+    from rnnlab.gui.look import settings
+    from rnnlab.gui.look.prompts import Prompts
 
     class Discard(Prompts):
         def ask_save_changes(self, parent):

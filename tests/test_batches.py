@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.core.batches import StreamBatcher, eval_streams
+from rnnlab.core.data.batches import StreamBatcher, eval_streams
 
 
 def test_streams_are_contiguous_and_targets_shifted():

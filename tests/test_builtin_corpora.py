@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from rnnlab.core.builtin_corpora import builtin_text, list_builtins, parse_spec
-from rnnlab.core.corpus import CorpusError, load_corpus
+from rnnlab.core.data.builtin_corpora import builtin_text, list_builtins, parse_spec
+from rnnlab.core.data.corpus import CorpusError, load_corpus
 
 GENERATED = ("brackets", "copy", "counting")
 PAIRS = {")": "(", "]": "[", "}": "{"}

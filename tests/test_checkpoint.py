@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnnlab.core import checkpoint as ckpt
-from rnnlab.core.checkpoint import (
+from rnnlab.core.io import checkpoint as ckpt
+from rnnlab.core.io.checkpoint import (
     CheckpointError,
     flatten_state,
     load_checkpoint,
@@ -250,7 +250,8 @@ def test_header_length_that_looks_like_pickle_magic_still_loads(tmp_path):
     # A valid header may be 0x..80 or 0x..4B50 ("PK") bytes long; pad the metadata to hit that.
     for first in (b"\x80\x02", b"PK"):
         for pad in range(0, 70000, 8):
-            data = safetensors.torch.save({}, {"format": ckpt.FORMAT, "version": "1", "rnnlab": json.dumps({"p": "x" * pad})})
+            meta = {"format": ckpt.FORMAT, "version": "1", "rnnlab": json.dumps({"p": "x" * pad})}
+            data = safetensors.torch.save({}, meta)
             if data[:2] == first:
                 break
         else:

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from rnnlab.cli.main import main
-from rnnlab.core.run_state import load_model
+from rnnlab.core.io.run_state import load_model
 
 TINY = ["--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--threads", "1"]
 TEXT = "builtin:counting,length=6000"

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from rnnlab.core.downloads import cache_dir
+from rnnlab.core.data.downloads import cache_dir
 from tests.local_server import body, gutenberg_file, slow, status
 from tests.test_cli import TINY, json_lines, run_cli  # the CLI tests' own helpers
 

@@ -2,10 +2,10 @@
 
 import csv
 
-from rnnlab.core.checkpoint import load_checkpoint, save_checkpoint
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.history_csv import HISTORY_COLUMNS
-from rnnlab.core.ngram import validation_loss
+from rnnlab.core.analysis.ngram import validation_loss
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.checkpoint import load_checkpoint, save_checkpoint
+from rnnlab.core.io.history_csv import HISTORY_COLUMNS
 from tests.test_cli import TEXT, run_cli, trained  # noqa: F401 - the CLI tests' fixture and helpers
 
 

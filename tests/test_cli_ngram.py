@@ -2,8 +2,8 @@
 
 import pytest
 
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.ngram import validation_loss
+from rnnlab.core.analysis.ngram import validation_loss
+from rnnlab.core.data.corpus import load_corpus
 from tests.test_cli import json_lines, run_cli  # the CLI tests' own helpers
 
 

@@ -1,9 +1,9 @@
 """`rnnlab race`: per-run JSON events, the final table, saved checkpoints, clear errors."""
 
 import pytest
-
-from rnnlab.core.run_state import load_model
 from test_cli import TEXT, json_lines, run_cli
+
+from rnnlab.core.io.run_state import load_model
 
 SMALL = ["--layers", "1", "--params", "3000", "--batch", "4", "--seq", "16", "--threads", "1",
          "--eval-every", "0"]

@@ -5,8 +5,8 @@ import sys
 
 CODE = """
 import sys
-import rnnlab.core.corpus, rnnlab.core.trainer, rnnlab.core.sampler, rnnlab.core.probe
-import rnnlab.core.checkpoint, rnnlab.core.run_state, rnnlab.cli.main
+import rnnlab.core.data.corpus, rnnlab.core.train.trainer, rnnlab.core.nn.sampler, rnnlab.core.nn.probe
+import rnnlab.core.io.checkpoint, rnnlab.core.io.run_state, rnnlab.cli.main
 bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'))
 print(','.join(bad))
 """

@@ -11,11 +11,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnlab.core.corpus import (
-    ERROR_KINDS, Corpus, CorpusError, corpus_from_text, decode_bytes, load_corpus, require_length,
+from rnnlab.core.data import textfile
+from rnnlab.core.data.corpus import (
+    ERROR_KINDS,
+    Corpus,
+    CorpusError,
+    corpus_from_text,
+    decode_bytes,
+    load_corpus,
+    require_length,
 )
-from rnnlab.core import textfile
-from rnnlab.core.vocab import REPLACEMENT, Vocabulary
+from rnnlab.core.data.vocab import REPLACEMENT, Vocabulary
 
 TEXT = "Café naïve — déjà vu.\nThe quick brown fox jumps over the lazy dog.\n" * 5
 
@@ -108,7 +114,7 @@ def test_unknown_encoding_name(tmp_path):
 
 
 def test_decode_bytes_directly():
-    assert decode_bytes("a\r\nb".encode("utf-8")) == ("a\nb", "utf-8")
+    assert decode_bytes(b"a\r\nb") == ("a\nb", "utf-8")
     assert decode_bytes(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le")) == ("hi", "utf-16")
     assert decode_bytes(b"caf\xe9", "cp1252") == ("café", "cp1252")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab.core import downloads
-from rnnlab.core.corpus import CorpusError, load_corpus
-from rnnlab.core.downloads import DownloadInfo, cache_dir, download, get_download
+from rnnlab.core.data import downloads
+from rnnlab.core.data.corpus import CorpusError, load_corpus
+from rnnlab.core.data.downloads import DownloadInfo, cache_dir, download, get_download
 from rnnlab.core.errors import DOWNLOAD_REASONS, ERROR_KINDS, DownloadError
 from tests.conftest import SHAKESPEARE
 from tests.local_server import body, gutenberg_file, redirect, slow, stall, status
@@ -263,5 +263,6 @@ def test_downloaded_gutenberg_book_loads_without_the_licence(local_server):
 
 def test_strip_gutenberg_keeps_texts_without_markers():
     assert downloads.strip_gutenberg("just a text\n") == "just a text\n"
-    marked = "head\n*** START OF THIS PROJECT GUTENBERG EBOOK X ***\nbody\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\nlicence\n"
+    marked = ("head\n*** START OF THIS PROJECT GUTENBERG EBOOK X ***\nbody\n"
+              "*** END OF THE PROJECT GUTENBERG EBOOK X ***\nlicence\n")
     assert downloads.strip_gutenberg(marked) == "body\n"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.core import explain
-from rnnlab.core.explain import (
+from rnnlab.core.nn import explain
+from rnnlab.core.nn.explain import (
     BUILTIN_PATTERNS,
     PatternError,
     gate_saturation,
@@ -25,8 +25,8 @@ from rnnlab.core.explain import (
     top_next,
     unit_correlations,
 )
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import ProbeError, gradient_through_time, probe_ids
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import ProbeError, gradient_through_time, probe_ids
 
 ATOL = 1e-5
 CHARS = list("\nabcdefg ")

@@ -2,10 +2,10 @@
 and generation carries the hidden state forward (the original sketch fed the same seed
 character forever)."""
 
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.presets import get_preset
-from rnnlab.core.sampler import SampleSettings, sample_text
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.nn.sampler import SampleSettings, sample_text
+from rnnlab.core.train.presets import get_preset
+from rnnlab.core.train.trainer import Trainer
 
 
 def test_tiny_preset_learns_hello_world_from_a_one_letter_prime():

@@ -4,10 +4,11 @@ import json
 import pickle
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rnnlab.core import lesson as lesson_module
-from rnnlab.core.lesson import Lesson, LessonError, lesson_from_dict, read_lesson, write_lesson
+from rnnlab.core.io import lesson as lesson_module
+from rnnlab.core.io.lesson import Lesson, LessonError, lesson_from_dict, read_lesson, write_lesson
 
 GOOD = {"format": "rnnlab-lesson", "version": 1, "title": "Hello", "corpus": "builtin:hello",
         "model": {"cell": "lstm", "hidden": 32, "layers": 2}, "training": {"batch": 8, "lr": 0.01},
@@ -104,7 +105,8 @@ def test_write_refuses_a_lesson_that_could_not_be_read_back(tmp_path):
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
                            | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                           lambda inner: (st.lists(inner, max_size=4)
+                                          | st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                            max_leaves=20)
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from rnnlab.core.corpus import Corpus, corpus_from_text
-from rnnlab.core.memorisation import measure_text, ngram_hashes
+from rnnlab.core.analysis.memorisation import measure_text, ngram_hashes
+from rnnlab.core.data.corpus import Corpus, corpus_from_text
 
 
 def _corpus(text: str) -> Corpus:

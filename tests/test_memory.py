@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.memory import ModelTooLargeError, available_bytes, check_fits, training_bytes
-from rnnlab.core.model import CharRNN, ModelConfig, count_parameters
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.nn.model import CharRNN, ModelConfig, count_parameters
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.memory import ModelTooLargeError, available_bytes, check_fits, training_bytes
+from rnnlab.core.train.trainer import Trainer
 
 HUGE = ModelConfig(vocab_size=65, cell="lstm", hidden=8192, layers=20)
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from rnnlab.core.model import CELLS, CharRNN, ModelConfig, count_parameters, detach_hidden
+from rnnlab.core.nn.model import CELLS, CharRNN, ModelConfig, count_parameters, detach_hidden
 
 
 @pytest.mark.parametrize("cell", CELLS)

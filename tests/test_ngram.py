@@ -6,9 +6,9 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from rnnlab.core.corpus import corpus_from_text
-from rnnlab.core.events import LN2
-from rnnlab.core.ngram import NGramError, NGramModel, bits, fit_corpus, validation_loss
+from rnnlab.core.analysis.ngram import NGramError, NGramModel, bits, fit_corpus, validation_loss
+from rnnlab.core.data.corpus import corpus_from_text
+from rnnlab.core.train.events import LN2
 
 A, B, C = 0, 1, 2  # a 3-symbol vocabulary; "c" never occurs in training
 

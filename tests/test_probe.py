@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import ProbeError, gradient_through_time, probe, probe_ids, unroll
-from rnnlab.core.vocab import REPLACEMENT, Vocabulary
+from rnnlab.core.data.vocab import REPLACEMENT, Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import ProbeError, gradient_through_time, probe, probe_ids, unroll
 
 ATOL = 1e-5
 CHARS = list("\nabcdefg ")

@@ -2,11 +2,10 @@
 
 import pytest
 
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.model import ModelConfig, count_parameters
-from rnnlab.core.race import (Contender, Race, hidden_for_budget, make_contenders,
-                              parse_cells)
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.nn.model import ModelConfig, count_parameters
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.race import Contender, Race, hidden_for_budget, make_contenders, parse_cells
+from rnnlab.core.train.trainer import Trainer
 
 TRAIN = TrainConfig(batch=4, seq=16, lr=3e-3, eval_every=0, seed=7)
 

@@ -12,17 +12,17 @@ import zlib
 import pytest
 
 from rnnlab import __version__
-from rnnlab.core.atomic import SaveError
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.events import LN2
-from rnnlab.core.history_csv import HISTORY_COLUMNS, history_csv, write_history_csv
-from rnnlab.core.memorisation import measure_text
-from rnnlab.core.model import ModelConfig, count_parameters
-from rnnlab.core.report import PNG_MAGIC, RunReport, render_html, write_report
-from rnnlab.core.run_state import history_from, load_trainer, run_metadata, save_trainer
-from rnnlab.core.sampler import SampleSettings
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.analysis.memorisation import measure_text
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.atomic import SaveError
+from rnnlab.core.io.history_csv import HISTORY_COLUMNS, history_csv, write_history_csv
+from rnnlab.core.io.report import PNG_MAGIC, RunReport, render_html, write_report
+from rnnlab.core.io.run_state import history_from, load_trainer, run_metadata, save_trainer
+from rnnlab.core.nn.model import ModelConfig, count_parameters
+from rnnlab.core.nn.sampler import SampleSettings
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.events import LN2
+from rnnlab.core.train.trainer import Trainer
 
 STEPS, EVAL_EVERY = 30, 10
 
@@ -137,7 +137,8 @@ def test_report_has_the_numbers_of_the_run(trained, corpus):
     assert f"{sum(h.train_loss) / len(h.train_loss):.4f}" in html  # the mean of the last steps
     assert f"step {STEPS}" in html and f"{trained.chars_seen:,}" in html
     assert f"{count_parameters(trained.model_config):,}" in html and "GRU" in html
-    assert "<p class=sub>builtin:counting,length=6000 — GRU 1×16</p>" in html and "2025-03-01 09:30" in html and f"rnnlab {__version__}" in html
+    assert ("<p class=sub>builtin:counting,length=6000 — GRU 1×16</p>" in html and "2025-03-01 09:30" in html
+            and f"rnnlab {__version__}" in html)
     assert "has not beaten the 5-gram baseline" in html  # a 30-step GRU is far from 1.25
     assert "Copied from the training text" in html and "seed 7" in html
     assert f"written by the model at step {STEPS}" in html

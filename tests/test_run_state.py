@@ -4,12 +4,12 @@ import math
 
 import torch
 
-from rnnlab.core.checkpoint import read_metadata
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.events import StepEvent
-from rnnlab.core.model import ModelConfig
-from rnnlab.core.run_state import corpus_for, load_model, load_trainer, save_trainer
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.io.checkpoint import read_metadata
+from rnnlab.core.io.run_state import corpus_for, load_model, load_trainer, save_trainer
+from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.events import StepEvent
+from rnnlab.core.train.trainer import Trainer
 
 
 def make_trainer(corpus, **train):
@@ -64,7 +64,7 @@ def test_resume_with_other_windows_starts_a_fresh_epoch(small_corpus, tmp_path):
 def test_resume_finds_its_text_file_again(tmp_path, small_corpus):
     text_file = tmp_path / "words.txt"
     text_file.write_text(small_corpus.decode(0, small_corpus.n_chars), encoding="utf-8")
-    from rnnlab.core.corpus import load_corpus
+    from rnnlab.core.data.corpus import load_corpus
 
     trainer = make_trainer(load_corpus(text_file))
     run_steps(trainer, 2)
@@ -76,7 +76,7 @@ def test_resume_finds_its_text_file_again(tmp_path, small_corpus):
 
 
 def test_resume_on_builtin_corpus(tmp_path):
-    from rnnlab.core.corpus import load_corpus
+    from rnnlab.core.data.corpus import load_corpus
 
     trainer = make_trainer(load_corpus("builtin:counting,length=5000"))
     run_steps(trainer, 2)
@@ -87,7 +87,7 @@ def test_resume_on_builtin_corpus(tmp_path):
 
 
 def test_a_moved_text_falls_back_to_another_source(tmp_path, small_corpus):
-    from rnnlab.core.corpus import load_corpus
+    from rnnlab.core.data.corpus import load_corpus
 
     text_file = tmp_path / "gone.txt"
     text_file.write_text(small_corpus.decode(0, small_corpus.n_chars), encoding="utf-8")

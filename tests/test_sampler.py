@@ -8,16 +8,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.sampler import (
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.sampler import (
     SampledChar,
-    SampleSettings,
     SamplerError,
+    SampleSettings,
     next_char_distribution,
     sample_stream,
     sample_text,
 )
-from rnnlab.core.vocab import Vocabulary
 
 CHARS = list("\nabcdefgh ")
 

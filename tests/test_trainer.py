@@ -5,12 +5,12 @@ import time
 import pytest
 import torch
 
-from rnnlab.core.config import TrainConfig
-from rnnlab.core.corpus import CorpusError
-from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent
-from rnnlab.core.model import ModelConfig
-from rnnlab.core.optim import OPTIMIZERS, schedule_factor
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent
+from rnnlab.core.train.optim import OPTIMIZERS, schedule_factor
+from rnnlab.core.train.trainer import Trainer
 
 
 def make_trainer(corpus, cell="lstm", **train):

@@ -8,9 +8,18 @@ import sys
 import time
 
 from rnnlab.cli.progress import JsonReporter, TextReporter, bar
-from rnnlab.core.builtin_corpora import list_builtins
-from rnnlab.core.downloads import (BASE_URL_ENV, DownloadInfo, cache_dir, cached_path, download,
-                                   format_bytes, get_download, is_cached, list_downloads)
+from rnnlab.core.data.builtin_corpora import list_builtins
+from rnnlab.core.data.downloads import (
+    BASE_URL_ENV,
+    DownloadInfo,
+    cache_dir,
+    cached_path,
+    download,
+    format_bytes,
+    get_download,
+    is_cached,
+    list_downloads,
+)
 
 EXIT_CANCELLED = 130  # Ctrl-C, as for any command
 

@@ -14,14 +14,14 @@ import sys
 from rnnlab.cli.cmd_ngram import DEFAULT_ORDER
 from rnnlab.cli.cmd_sample import add_sample_options, sample_settings
 from rnnlab.cli.errors import UsageError
-from rnnlab.core.checkpoint import read_metadata
-from rnnlab.core.corpus import CorpusError
-from rnnlab.core.history_csv import write_history_csv
-from rnnlab.core.memorisation import measure_text
-from rnnlab.core.ngram import NGramError, validation_loss
-from rnnlab.core.report import RunReport, write_report
-from rnnlab.core.run_state import corpus_for, history_from, load_model
-from rnnlab.core.sampler import sample_text
+from rnnlab.core.analysis.memorisation import measure_text
+from rnnlab.core.analysis.ngram import NGramError, validation_loss
+from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.io.checkpoint import read_metadata
+from rnnlab.core.io.history_csv import write_history_csv
+from rnnlab.core.io.report import RunReport, write_report
+from rnnlab.core.io.run_state import corpus_for, history_from, load_model
+from rnnlab.core.nn.sampler import sample_text
 
 
 def add_parser(sub) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from rnnlab.core.checkpoint import read_metadata
-from rnnlab.core.events import LN2
-from rnnlab.core.model import ModelConfig, count_parameters
+from rnnlab.core.io.checkpoint import read_metadata
+from rnnlab.core.nn.model import ModelConfig, count_parameters
+from rnnlab.core.train.events import LN2
 
 
 def add_parser(sub) -> None:

@@ -6,8 +6,8 @@ import json
 import time
 
 from rnnlab.cli.errors import UsageError
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.ngram import MAX_ORDER, MIN_ORDER, bits, check_order, fit_corpus, validation_loss
+from rnnlab.core.analysis.ngram import MAX_ORDER, MIN_ORDER, bits, check_order, fit_corpus, validation_loss
+from rnnlab.core.data.corpus import load_corpus
 
 DEFAULT_ORDER = 5  # the best of 1..6 on English-like text of ~1 M chars (tiny-shakespeare)
 

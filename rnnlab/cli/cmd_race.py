@@ -8,16 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from rnnlab.cli.cmd_train import (TRAIN_OPTIONS, add_text_options, add_training_options,
-                                  check_ranges, given)
+from rnnlab.cli.cmd_train import TRAIN_OPTIONS, add_text_options, add_training_options, check_ranges, given
 from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import TextReporter
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.events import LN2, EvalEvent, StepEvent, WarningEvent
-from rnnlab.core.model import count_parameters
-from rnnlab.core.presets import DEFAULT_PRESET, PRESETS, get_preset
-from rnnlab.core.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
-from rnnlab.core.run_state import save_trainer
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.run_state import save_trainer
+from rnnlab.core.nn.model import count_parameters
+from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
+from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
+from rnnlab.core.train.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
 
 DEFAULT_SECONDS = 60.0
 REDRAW_S = 0.1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from rnnlab.cli.errors import UsageError
-from rnnlab.core.device import DEVICES, resolve_device
-from rnnlab.core.run_state import load_model
-from rnnlab.core.sampler import SampleSettings, sample_stream
+from rnnlab.core.io.run_state import load_model
+from rnnlab.core.nn.sampler import SampleSettings, sample_stream
+from rnnlab.core.train.device import DEVICES, resolve_device
 
 
 def add_parser(sub) -> None:

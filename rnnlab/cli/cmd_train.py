@@ -8,15 +8,15 @@ from pathlib import Path
 
 from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import Budget, JsonReporter, TextReporter
-from rnnlab.core.corpus import load_corpus
-from rnnlab.core.checkpoint import read_metadata
-from rnnlab.core.device import DEVICES
-from rnnlab.core.events import EvalEvent
-from rnnlab.core.model import CELLS
-from rnnlab.core.optim import OPTIMIZERS, SCHEDULES
-from rnnlab.core.presets import DEFAULT_PRESET, PRESETS, get_preset
-from rnnlab.core.run_state import corpus_for, load_trainer, save_trainer
-from rnnlab.core.trainer import Trainer
+from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.checkpoint import read_metadata
+from rnnlab.core.io.run_state import corpus_for, load_trainer, save_trainer
+from rnnlab.core.nn.model import CELLS
+from rnnlab.core.train.device import DEVICES
+from rnnlab.core.train.events import EvalEvent
+from rnnlab.core.train.optim import OPTIMIZERS, SCHEDULES
+from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
+from rnnlab.core.train.trainer import Trainer
 
 MODEL_OPTIONS = ("cell", "hidden", "layers", "embedding", "dropout")
 TRAIN_OPTIONS = ("batch", "seq", "lr", "optimizer", "schedule", "clip", "carry_hidden",

@@ -1,9 +1,9 @@
 """Which exceptions are the user's mistakes (shown as one line) rather than bugs."""
 
-from rnnlab.core.checkpoint import CheckpointError
-from rnnlab.core.corpus import CorpusError
-from rnnlab.core.device import DeviceError
-from rnnlab.core.sampler import SamplerError
+from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.io.checkpoint import CheckpointError
+from rnnlab.core.nn.sampler import SamplerError
+from rnnlab.core.train.device import DeviceError
 
 
 class UsageError(Exception):

@@ -11,8 +11,7 @@ import os
 import sys
 
 from rnnlab import __version__
-from rnnlab.cli import (cmd_corpora, cmd_export, cmd_gui, cmd_inspect, cmd_ngram, cmd_race,
-                        cmd_sample, cmd_train)
+from rnnlab.cli import cmd_corpora, cmd_export, cmd_gui, cmd_inspect, cmd_ngram, cmd_race, cmd_sample, cmd_train
 from rnnlab.cli.errors import USER_ERRORS, UsageError
 
 COMMANDS = (cmd_gui, cmd_train, cmd_race, cmd_sample, cmd_inspect, cmd_export, cmd_corpora, cmd_ngram)

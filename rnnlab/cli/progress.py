@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-from rnnlab.core.events import EvalEvent, StepEvent, WarningEvent, format_duration
+from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent, format_duration
 
 
 def bar(progress: float, width: int = 20) -> str:

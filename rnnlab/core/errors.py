@@ -3,7 +3,7 @@ and downloads; DownloadError, its kind for a download that did not complete.
 
 It lives on its own so that textfile, corpus, builtin_corpora, downloads and fetch can all
 raise it without importing one another (corpus.py re-exports CorpusError:
-`from rnnlab.core.corpus import CorpusError`).
+`from rnnlab.core.data.corpus import CorpusError`).
 """
 
 from __future__ import annotations

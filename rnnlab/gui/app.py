@@ -44,7 +44,7 @@ def main(text: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     loading = splash()
     app.processEvents()
-    from rnnlab.gui.main_window import MainWindow  # heavy: torch, pyqtgraph
+    from rnnlab.gui.window.main_window import MainWindow  # heavy: torch, pyqtgraph
 
     window = MainWindow(text)
     sys.excepthook = _report_uncaught(window)

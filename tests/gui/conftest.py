@@ -1,9 +1,10 @@
 """GUI tests: settings go to a throw-away INI file, never the user's own."""
 
 import pytest
-
-from rnnlab.gui import MainWindow, settings
 from window_helpers import Answers
+
+from rnnlab.gui import MainWindow
+from rnnlab.gui.look import settings
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ import json
 
 import pytest
 from PySide6.QtWidgets import QPushButton
-
-from rnnlab.core.autosave import MARKER, autosave_root, leftovers
-from rnnlab.gui import MainWindow
-from rnnlab.gui.autosaver import offer_restore
 from window_helpers import Answers, child
+
+from rnnlab.core.io.autosave import MARKER, autosave_root, leftovers
+from rnnlab.gui import MainWindow
+from rnnlab.gui.window.autosaver import offer_restore
 
 
 def _train(window, qtbot, steps=3):
@@ -19,7 +19,7 @@ def _train(window, qtbot, steps=3):
     for _ in range(steps - 1):
         n = window.session.trainer.step_count
         window.step_once()
-        qtbot.waitUntil(lambda: window.session.trainer.step_count > n, timeout=10_000)
+        qtbot.waitUntil(lambda n=n: window.session.trainer.step_count > n, timeout=10_000)
 
 
 def _crash(window):

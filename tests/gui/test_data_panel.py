@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from rnnlab.gui import settings
-from rnnlab.gui.data_panel import DataPanel, show_char
+from rnnlab.gui.look import settings
+from rnnlab.gui.panels.data_panel import DataPanel, show_char
 
 GOOD = "The quick brown fox jumps over the lazy dog.\nAnd again: the quick brown fox.\n" * 20
 

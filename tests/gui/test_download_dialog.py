@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from rnnlab.core.downloads import cache_dir, get_download
-from rnnlab.gui.download_dialog import DownloadDialog
+from rnnlab.core.data.downloads import cache_dir, get_download
+from rnnlab.gui.panels.download_dialog import DownloadDialog
 from tests.local_server import body, gutenberg_file, slow, status
 
 BOOK = "The rabbit-hole went straight on like a tunnel for some way, and then dipped.\n" * 300

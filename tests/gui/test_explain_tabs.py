@@ -4,9 +4,9 @@ the gradient flow is computed only while its tab is shown."""
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QSpinBox
+from window_helpers import Answers
 
 from rnnlab.gui import MainWindow
-from window_helpers import Answers
 
 
 @pytest.fixture

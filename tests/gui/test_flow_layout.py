@@ -2,7 +2,7 @@
 
 from PySide6 import QtWidgets
 
-from rnnlab.gui.flow_layout import FlowLayout
+from rnnlab.gui.look.flow_layout import FlowLayout
 
 
 def test_controls_wrap_inside_a_narrow_panel_without_overlapping(qtbot):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from rnnlab.core.probe import LayerTrace, ProbeResult
-from rnnlab.gui.gates_panel import GatesPanel
+from rnnlab.core.nn.probe import LayerTrace, ProbeResult
+from rnnlab.gui.explain.gates_panel import GatesPanel
 
 
 @pytest.fixture

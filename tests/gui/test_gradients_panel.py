@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.gui.gradients_panel import FLOOR, GradientsPanel
+from rnnlab.gui.explain.gradients_panel import FLOOR, GradientsPanel
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import gc
 import threading
 
-from rnnlab.gui.gui_gc import collect_in_gui_thread
+from rnnlab.gui.workers.gui_gc import collect_in_gui_thread
 
 
 class _Cycle:

@@ -6,7 +6,6 @@ import threading
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QPushButton
-
 from window_helpers import child
 
 

@@ -5,12 +5,12 @@ import pytest
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import probe
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.heatmap_panel import MAX_CHARS, HeatmapPanel
-from rnnlab.gui.heatmap_view import nice_step
-from rnnlab.gui.plot_range import nice_ceil
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import probe
+from rnnlab.gui.explain.heatmap_panel import MAX_CHARS, HeatmapPanel
+from rnnlab.gui.plots.heatmap_view import nice_step
+from rnnlab.gui.plots.plot_range import nice_ceil
 
 TEXT = "hello world\nthe cat\tsat"
 

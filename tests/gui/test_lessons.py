@@ -2,11 +2,11 @@
 
 import pytest
 from PySide6.QtWidgets import QPushButton
-
-from rnnlab.core.lesson import read_lesson
-from rnnlab.gui import MainWindow
-from rnnlab.gui.lessons import SHIPPED, hidden_panels, open_lesson
 from window_helpers import child
+
+from rnnlab.core.io.lesson import read_lesson
+from rnnlab.gui import MainWindow
+from rnnlab.gui.window.lessons import SHIPPED, hidden_panels, open_lesson
 
 LESSONS = sorted(SHIPPED.glob("*.rnnlab-lesson"))
 

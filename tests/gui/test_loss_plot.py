@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from rnnlab.gui.loss_plot import CSV_HEADER, LossPlotPanel
-from rnnlab.gui.loss_series import ema
+from rnnlab.gui.plots.loss_plot import CSV_HEADER, LossPlotPanel
+from rnnlab.gui.plots.loss_series import ema
 
 LN2 = math.log(2.0)
 

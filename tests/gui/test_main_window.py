@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
+from window_helpers import child
 
 from rnnlab.gui import MainWindow
-from window_helpers import child
 from tests.local_server import body, gutenberg_file
 
 
@@ -222,9 +222,9 @@ def test_window_fits_a_1024x768_projector(window, qtbot):
 
 
 def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
-    from rnnlab.core.ngram import validation_loss
-    from rnnlab.gui.baseline import BASELINE_ORDER
-    from rnnlab.gui.training_panel import GUI_EVAL_CHARS
+    from rnnlab.core.analysis.ngram import validation_loss
+    from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS
+    from rnnlab.gui.workers.baseline import BASELINE_ORDER
 
     qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
     expected = validation_loss(window.data_panel.corpus(), BASELINE_ORDER, max_chars=GUI_EVAL_CHARS)
@@ -234,9 +234,9 @@ def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
 
 
 def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(window, qtbot, monkeypatch):
-    from rnnlab.core.ngram import validation_loss
-    from rnnlab.gui import baseline
-    from rnnlab.gui.training_panel import GUI_EVAL_CHARS
+    from rnnlab.core.analysis.ngram import validation_loss
+    from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS
+    from rnnlab.gui.workers import baseline
 
     monkeypatch.setattr(baseline, "BASELINE_FIT_CHARS", 3000)  # 100 MB in life; 3000 here
     window.data_panel.use_text("the quick brown fox jumps over a lazy dog. " * 200)
@@ -263,7 +263,7 @@ def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):
 
 
 def test_a_training_text_too_big_to_search_says_the_meter_did_not_check(window, qtbot, monkeypatch):
-    from rnnlab.gui import baseline
+    from rnnlab.gui.workers import baseline
 
     monkeypatch.setattr(baseline, "MEMORISATION_MAX_CHARS", 100)  # 16M characters in life
     searched = []

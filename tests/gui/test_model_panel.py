@@ -2,9 +2,9 @@
 
 import pytest
 
-from rnnlab.core.model import ModelConfig, count_parameters
-from rnnlab.core.presets import PRESETS
-from rnnlab.gui.model_panel import LOCK_REASON, ModelPanel
+from rnnlab.core.nn.model import ModelConfig, count_parameters
+from rnnlab.core.train.presets import PRESETS
+from rnnlab.gui.panels.model_panel import LOCK_REASON, ModelPanel
 
 
 @pytest.fixture

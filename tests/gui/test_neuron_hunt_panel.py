@@ -7,12 +7,12 @@ import pytest
 import torch
 from PySide6 import QtCore, QtGui
 
-from rnnlab.core.explain import pattern_mask, rank_units
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import LayerTrace, ProbeResult, probe
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui import neuron_hunt_panel
-from rnnlab.gui.neuron_hunt_panel import NeuronHuntPanel
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.explain import pattern_mask, rank_units
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import LayerTrace, ProbeResult, probe
+from rnnlab.gui.explain import neuron_hunt_panel
+from rnnlab.gui.explain.neuron_hunt_panel import NeuronHuntPanel
 
 TEXT = "a(b(c)d)e\n" * 6
 HIDDEN = 12

@@ -5,12 +5,12 @@ import pytest
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.explain import top_next
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import LayerTrace, ProbeResult, probe
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.colors import MAX_BITS, surprise_colors
-from rnnlab.gui.next_char_panel import TOP_K, NextCharPanel
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.explain import top_next
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import LayerTrace, ProbeResult, probe
+from rnnlab.gui.explain.next_char_panel import TOP_K, NextCharPanel
+from rnnlab.gui.look.colors import MAX_BITS, surprise_colors
 
 TEXT = "hello world\nthe cat sat"
 VOCAB = Vocabulary(sorted(set(TEXT)))

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from rnnlab.gui.plot_range import FINE, follow_x, follow_y, nice_ceil
+from rnnlab.gui.plots.plot_range import FINE, follow_x, follow_y, nice_ceil
 
 
 def test_nice_ceil():

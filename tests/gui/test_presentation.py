@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.memorisation import MemorisationReport
-from rnnlab.gui import MainWindow, colors, look, settings, theme
-from rnnlab.gui.gradients_panel import GradientsPanel
-from rnnlab.gui.loss_plot import LossPlotPanel
-from rnnlab.gui.prompts import Prompts
+from rnnlab.core.analysis.memorisation import MemorisationReport
+from rnnlab.gui import MainWindow
+from rnnlab.gui.explain.gradients_panel import GradientsPanel
+from rnnlab.gui.look import colors, look, settings, theme
+from rnnlab.gui.look.prompts import Prompts
+from rnnlab.gui.plots.loss_plot import LossPlotPanel
 
 
 class Answers(Prompts):

@@ -2,9 +2,9 @@
 
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
-
-from rnnlab.core.model import count_parameters
 from window_helpers import child
+
+from rnnlab.core.nn.model import count_parameters
 
 
 @pytest.fixture

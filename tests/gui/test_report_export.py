@@ -6,8 +6,8 @@ import csv
 import html
 import re
 
-from rnnlab.core.events import LN2
-from rnnlab.core.report import PNG_MAGIC
+from rnnlab.core.io.report import PNG_MAGIC
+from rnnlab.core.train.events import LN2
 
 
 def train_and_sample(window, qtbot, steps=30):

@@ -6,11 +6,11 @@ import torch
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, Signal, Slot
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.sampler import SampleSettings
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.sampling_panel import NO_MODEL, SamplingPanel
-from rnnlab.gui.sampling_worker import shutdown, start_sampling_thread
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.sampler import SampleSettings
+from rnnlab.gui.panels.sampling_panel import NO_MODEL, SamplingPanel
+from rnnlab.gui.workers.sampling_worker import shutdown, start_sampling_thread
 
 
 class Requester(QObject):

@@ -5,10 +5,10 @@ import pytest
 import torch
 from PySide6 import QtGui, QtWidgets
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.probe import probe_ids
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.step_through_panel import StepThroughPanel, nice_level
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.probe import probe_ids
+from rnnlab.gui.explain.step_through_panel import StepThroughPanel, nice_level
 
 VOCAB = Vocabulary(chars=sorted(set("\n helo wrd abc")))
 TEXT = "hello world"

@@ -4,10 +4,10 @@ import pytest
 import torch
 from PySide6 import QtGui, QtWidgets
 
-from rnnlab.core.model import CharRNN, ModelConfig
-from rnnlab.core.sampler import SampleSettings, sample_text
-from rnnlab.core.vocab import Vocabulary
-from rnnlab.gui.temperature_panel import TemperatureError, TemperaturePanel, parse_temperatures
+from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.sampler import SampleSettings, sample_text
+from rnnlab.gui.explain.temperature_panel import TemperatureError, TemperaturePanel, parse_temperatures
 
 CHARS = "\n abcdefgh"
 

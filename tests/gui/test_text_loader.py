@@ -3,8 +3,9 @@ failures are shown, and a newer choice wins over a load still running."""
 
 import pytest
 
-from rnnlab.gui import settings, text_loader
-from rnnlab.gui.data_panel import DataPanel
+from rnnlab.gui.look import settings
+from rnnlab.gui.panels import text_loader
+from rnnlab.gui.panels.data_panel import DataPanel
 
 TEXT = "It was the best of times, it was the worst of times.\n" * 40_000  # ~2 MB
 

@@ -5,9 +5,9 @@ import math
 
 import torch
 from PySide6.QtWidgets import QLabel, QPushButton
-
-from rnnlab.core.model import ModelConfig
 from window_helpers import child
+
+from rnnlab.core.nn.model import ModelConfig
 
 
 def _rnn(window, hidden=64):
@@ -67,7 +67,7 @@ def test_a_text_of_one_repeated_character_trains_and_says_there_is_nothing_to_le
 
 
 def test_a_model_too_large_for_memory_is_refused_in_the_window(window, monkeypatch):
-    from rnnlab.core import memory
+    from rnnlab.core.train import memory
 
     monkeypatch.setattr(memory, "available_bytes", lambda: 2**30)  # a 1 GB machine
     vocab = len(window.data_panel.corpus().vocab)

@@ -1,6 +1,6 @@
 """What the window tests share: modal dialogs answered by the test, and finding widgets."""
 
-from rnnlab.gui.prompts import Prompts
+from rnnlab.gui.look.prompts import Prompts
 
 
 class Answers(Prompts):

@@ -1,0 +1,149 @@
+"""Pieces every "inside the network" view shares: a plain-words explanation of what is on
+screen and an Export PNG button, so each view reads and saves the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from rnnlab.gui.look import theme
+
+
+def export_widget_png(widget: QtWidgets.QWidget, path: str | Path, scale: float = 2.0) -> None:
+    """The widget as it looks now, `scale` times the screen size (sharp on slides).
+    Raises OSError when the file cannot be written."""
+    if not widget_image(widget, scale).save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def widget_png(widget: QtWidgets.QWidget, scale: float = 2.0) -> bytes:
+    """export_widget_png's picture as PNG bytes (e.g. to embed in a report)."""
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    if not widget_image(widget, scale).save(buffer, "PNG"):
+        raise OSError("could not make a PNG image of the view (is it shown?)")
+    return bytes(buffer.data())
+
+
+def widget_image(widget: QtWidgets.QWidget, scale: float = 2.0) -> QtGui.QImage:
+    size = widget.size() * scale
+    image = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32)
+    image.fill(widget.palette().color(QtGui.QPalette.ColorRole.Window))  # light or dark theme
+    painter = QtGui.QPainter(image)
+    try:
+        painter.scale(scale, scale)
+        # QWidget's own render (a QGraphicsView's renders its scene instead); PySide6 wants
+        # the target offset spelt out
+        QtWidgets.QWidget.render(widget, painter, QtCore.QPoint())
+    finally:
+        painter.end()
+    return image
+
+
+def export_or_report(widget: QtWidgets.QWidget, path: str | Path, report: Callable[[str], None]) -> bool:
+    """export_widget_png; a failure goes to `report` (the panel's message label) and gives
+    False instead of an exception."""
+    try:
+        export_widget_png(widget, path)
+    except OSError as exc:
+        report(f"Could not export the image: {exc}")
+        return False
+    return True
+
+
+PRESENTING_LINES = 4  # an explanation shows at most this many lines in presentation mode, then scrolls
+MIN_LINES = 2  # ...and never fewer, however little room there is
+
+
+class _Paragraph(QtWidgets.QScrollArea):
+    """A word-wrapped label that asks for its whole height when there is room, at most
+    `max_lines` lines (None: no limit), and scrolls when it gets less than it asked for.
+    (A bare label squeezed by a full layout loses its last lines without a trace.)"""
+
+    def __init__(self, label: QtWidgets.QLabel) -> None:
+        super().__init__()
+        self.max_lines: int | None = None
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(label)
+        label.setAutoFillBackground(False)  # the panel's own background shows through
+        self.viewport().setAutoFillBackground(False)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        policy.setVerticalPolicy(QtWidgets.QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
+    def _line(self) -> int:
+        return QtGui.QFontMetrics(self.widget().font()).lineSpacing()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        full = self.widget().heightForWidth(max(width, 1))
+        if full < 0:
+            full = self.widget().sizeHint().height()
+        return full if self.max_lines is None else min(full, self.max_lines * self._line() + 4)
+
+    def sizeHint(self) -> QtCore.QSize:
+        width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
+        return QtCore.QSize(self.widget().sizeHint().width(), self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
+        return QtCore.QSize(self.widget().minimumSizeHint().width() // 4,
+                            min(self.heightForWidth(width), MIN_LINES * self._line() + 4))
+
+
+class ExplainHeader(QtWidgets.QWidget):
+    """An explanation in plain words (changeable with set_text) and an Export PNG button.
+
+    `target` is the widget (or a callable returning it) exported; `name` names the file
+    offered in the save dialog and the button's objectName (e.g. "gradients" ->
+    gradientsExportButton, gradientsExplainLabel)."""
+
+    def __init__(self, name: str, text: str, target: QtWidgets.QWidget | Callable[[], QtWidgets.QWidget],
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name, self._target = name, target
+        self.label = QtWidgets.QLabel(text, objectName=f"{name}ExplainLabel", wordWrap=True)
+        theme.set_text_role(self.label, "muted")
+        self.label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_button = QtWidgets.QPushButton("Export PNG…", objectName=f"{name}ExportButton")
+        self.export_button.setToolTip("Save this view as a PNG image (twice the screen size)")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.paragraph = _Paragraph(self.label)
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.paragraph, 1)
+        row.addWidget(self.export_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        theme.follow(self, ExplainHeader._restyle)
+
+    def _restyle(self, look: theme.Look) -> None:
+        """In presentation mode the explanation keeps to a few lines (it scrolls), so that
+        the pictures under it, which the whole class looks at, keep their room."""
+        self.paragraph.max_lines = PRESENTING_LINES if look.presentation else None
+        self.paragraph.updateGeometry()
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.paragraph.updateGeometry()
+
+    def export_png(self, path: str | Path) -> None:
+        target = self._target() if callable(self._target) and not isinstance(self._target, QtWidgets.QWidget) \
+            else self._target
+        export_widget_png(target, path)
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export view", f"{self._name}.png", "PNG image (*.png)")
+        if not path:
+            return
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        try:
+            self.export_png(path)
+        except OSError as exc:  # a full disk or a locked folder must not take the app down
+            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))

@@ -1,0 +1,340 @@
+"""LossPlotPanel: training and validation loss curves, live while the model trains.
+
+A pure view: the main window feeds it numpy arrays (`append_steps`, `add_eval`) or a whole
+history from a checkpoint (`set_history`). All points are kept in growing numpy buffers
+(capacity doubles, so appending is amortised O(new points)); the smoothed curve is an
+exponential moving average computed only for the new points. The curves are redrawn from
+a 5 Hz timer, and only when something changed. The view follows the data with rounded
+ranges that change rarely (plot_range.py) instead of pyqtgraph's refit on every update;
+zooming or panning by hand stops the following, the plot's "A" button restores it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+
+from rnnlab.core.train.events import LN2
+from rnnlab.gui.explain.header import widget_png
+from rnnlab.gui.look import colors
+from rnnlab.gui.look.flow_layout import FlowLayout
+from rnnlab.gui.plots.loss_series import LossSeries
+from rnnlab.gui.plots.plot_range import follow_view
+
+CSV_HEADER = "step,chars,train_loss,smoothed_loss,val_loss"
+REDRAW_MS = 200  # 5 Hz: live to the eye; the GUI thread used 24% of a core at 10 Hz, 16% at 5 Hz
+_EXPORT_FILTERS = {"PNG image (*.png)": ".png", "SVG image (*.svg)": ".svg", "CSV data (*.csv)": ".csv"}
+
+
+class _CompactAxis(pg.AxisItem):
+    """Tick labels like 250k, 1.5M instead of 250000 or 1.5e+06."""
+
+    def tickStrings(self, values, scale, spacing):
+        big = max((abs(v) for v in values), default=0.0) * scale
+        for unit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+            if big >= 10 * unit or (big >= unit and spacing * scale >= unit / 100):
+                dec = max(0, -math.floor(math.log10(spacing * scale / unit))) if spacing > 0 else 0
+                return [f"{v * scale / unit:.{dec}f}{suffix}" if v else "0" for v in values]
+        return super().tickStrings(values, scale, spacing)
+
+
+class LossPlotPanel(QtWidgets.QWidget):
+    """Raw and smoothed training loss, validation loss; units, axes, smoothing, export."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._series = LossSeries()
+        self._evals: list[tuple[int, int, float]] = []  # (step, chars, val loss)
+        self._dirty = False
+        self._resmooth_pending = False
+        self._follow = True  # the view follows the data until the user zooms or pans
+        self._baseline: float | None = None  # nats/char of a simple model to beat (n-gram)
+        self._build_toolbar()
+        self._build_plot()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        layout.addLayout(self._toolbar)
+        layout.addWidget(self.plot, 1)
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._update_labels()
+
+    # --- construction ---------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        self.x_combo = _combo("lossXAxisCombo", ["steps", "chars"],
+                              "Horizontal axis: training steps or characters seen")
+        self.units_combo = _combo("lossUnitsCombo", ["nats/char", "bits/char"],
+                                  "Loss units: bits = nats / ln 2")
+        self.log_check = _check("lossLogCheck", "log y", False, "Logarithmic loss axis")
+        self.smoothing_spin = QtWidgets.QDoubleSpinBox(objectName="lossSmoothingSpin")
+        self.smoothing_spin.setRange(0.0, 0.999)
+        self.smoothing_spin.setDecimals(3)
+        self.smoothing_spin.setSingleStep(0.01)
+        self.smoothing_spin.setValue(0.9)
+        self.smoothing_spin.setToolTip("Smoothing of the thick curve (moving average): 0 = none")
+        self.raw_check = _check("lossRawCheck", "raw", True, "Show the loss of every single step")
+        self.export_button = QtWidgets.QPushButton("Export…", objectName="lossExportButton")
+        self.export_button.setToolTip("Save the plot as PNG or SVG, or the numbers as CSV")
+        self._toolbar = row = FlowLayout()
+        for widget in (self.x_combo, self.units_combo, self.log_check,
+                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check, self.export_button):
+            row.addWidget(widget)
+        self.x_combo.currentIndexChanged.connect(self._on_axes_changed)
+        self.units_combo.currentIndexChanged.connect(self._on_axes_changed)
+        self.log_check.toggled.connect(self._on_log_toggled)
+        self.smoothing_spin.valueChanged.connect(self._on_smoothing_changed)
+        self.raw_check.toggled.connect(self._on_raw_toggled)
+        self.export_button.clicked.connect(self.export_dialog)
+
+    def _build_plot(self) -> None:
+        self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": _CompactAxis("bottom")})
+        item = self.plot.getPlotItem()
+        colors.add_legend(item, offset=(-8, 8), pt=10, alpha=140)  # see-through: curves may pass under it
+        self.raw_curve = item.plot(name="training, each step")
+        colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
+        self.smooth_curve = item.plot(name="training, smoothed")
+        colors.style_pen(self.smooth_curve, colors.DARK_BLUE, 2.5)
+        self.val_curve = item.plot(symbol="o", name="validation")
+        colors.style_pen(self.val_curve, colors.ORANGE, 2)
+        colors.style_symbols(self.val_curve, colors.ORANGE, 7)
+        for curve in (self.raw_curve, self.smooth_curve):
+            colors.draw_thinned(curve)
+        item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
+        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
+                                             labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+        colors.style_line(self.baseline_line, colors.AXIS, 1.5)
+        self.baseline_line.setObjectName("lossBaselineLine")
+        self.baseline_line.hide()
+        item.addItem(self.baseline_line, ignoreBounds=True)
+
+    # --- data in ----------------------------------------------------------------------
+
+    def append_steps(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray) -> None:
+        """New training points: step numbers, losses (nats/char), characters seen."""
+        if len(losses):
+            self._series.append(steps, losses, chars, self.smoothing_spin.value())
+            self._mark_dirty()
+
+    def add_eval(self, step: int, chars: int, val_loss: float) -> None:
+        self._evals.append((int(step), int(chars), float(val_loss)))
+        self._mark_dirty()
+
+    def set_history(self, train_loss: list[float], evals: list[tuple[int, float]], chars_per_step: int) -> None:
+        """Replace everything (from a checkpoint): train_loss[i] is step i + 1."""
+        self.clear()
+        steps = np.arange(1, len(train_loss) + 1, dtype=np.int64)
+        self.append_steps(steps, np.asarray(train_loss, dtype=np.float64), steps * chars_per_step)
+        self._evals = [(int(s), int(s) * chars_per_step, float(v)) for s, v in evals]
+        self._mark_dirty()
+
+    def clear(self) -> None:
+        self._series.clear()
+        self._evals = []
+        self._follow = True
+        self._mark_dirty()
+
+    def set_baseline(self, loss: float | None, label: str = "") -> None:
+        """A dashed horizontal line at `loss` nats/char (e.g. the n-gram baseline); None hides it."""
+        self._baseline = loss
+        self._baseline_label = label
+        self._mark_dirty()
+
+    def baseline(self) -> float | None:
+        return self._baseline
+
+    def point_count(self) -> int:
+        return self._series.n
+
+    # --- export -----------------------------------------------------------------------
+
+    def csv_text(self) -> str:
+        """One row per training step (val_loss on the steps that have one, empty otherwise);
+        an evaluation at a step with no training point (e.g. step 0) gets a row of its own."""
+        s = self._series
+        vals = {step: (chars, v) for step, chars, v in self._evals}
+        rows = []
+        for step, ch, loss, sm in zip(s.steps[: s.n].tolist(), s.chars[: s.n].tolist(),
+                                      s.loss[: s.n].tolist(), s.smooth[: s.n].tolist()):
+            val = vals.pop(step, None)
+            rows.append((step, f"{step},{ch},{loss!r},{_num(sm)},{'' if val is None else repr(val[1])}"))
+        rows += [(step, f"{step},{ch},,,{v!r}") for step, (ch, v) in vals.items()]
+        rows.sort(key=lambda r: r[0])  # stable: already sorted unless evals were left over
+        return "\n".join([CSV_HEADER] + [line for _, line in rows]) + "\n"
+
+    def export_csv(self, path: str | Path) -> None:
+        Path(path).write_text(self.csv_text(), encoding="utf-8", newline="")
+
+    def png_bytes(self, scale: float = 2.0) -> bytes:
+        """The plot as it looks now (without the toolbar), `scale` times its size on screen,
+        as PNG bytes: for the run report."""
+        self._flush()
+        return widget_png(self.plot, scale)
+
+    def export_image(self, path: str | Path) -> None:
+        """PNG, or SVG when the path ends in .svg."""
+        self._flush()
+        item = self.plot.getPlotItem()
+        if not str(path).lower().endswith(".svg"):
+            pg.exporters.ImageExporter(item).export(str(path))
+            return
+        try:
+            pg.exporters.SVGExporter(item).export(str(path))
+        except ValueError:  # pyqtgraph 0.14 cannot parse Qt 6's closed paths ("... Z"), #3495
+            _render_svg(item, str(path))
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        if not (self._dirty or self._resmooth_pending):
+            self._timer.stop()  # idle: wake up again on the next change
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._resmooth_pending:  # deferred here so that spinning the box stays smooth
+            self._series.resmooth(self.smoothing_spin.value())
+            self._resmooth_pending = False
+        self._redraw()
+        self._dirty = False
+
+    def _redraw(self) -> None:
+        s, n = self._series, self._series.n
+        use_chars = self.x_combo.currentIndex() == 1
+        scale = 1.0 / LN2 if self.units_combo.currentIndex() == 1 else 1.0
+        x = (s.chars if use_chars else s.steps)[:n]
+        log = self.log_check.isChecked()
+        if self.raw_check.isChecked():
+            _set_curve(self.raw_curve, x, s.loss[:n] * scale, s.nonfinite > 0, log)
+        # the smoothed curve is NaN only before the first finite loss
+        _set_curve(self.smooth_curve, x, s.smooth[:n] * scale, s.nonfinite > 0, log)
+        ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
+        ev = ev.reshape(-1, 2)
+        _set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
+        self._draw_baseline(scale, log)
+        self._follow_data(x, ev, scale, log)
+
+    def _draw_baseline(self, scale: float, log: bool) -> None:
+        b = self._baseline
+        visible = b is not None and math.isfinite(b) and b > 0
+        self.baseline_line.setVisible(visible)
+        if visible:
+            self.baseline_line.setPos(math.log10(b * scale) if log else b * scale)
+            unit = "bits" if scale != 1.0 else "nats"
+            self.baseline_line.label.setFormat(f"{self._baseline_label} {b * scale:.2f} {unit}/char")
+
+    def _follow_data(self, x: np.ndarray, ev: np.ndarray, scale: float, log: bool) -> None:
+        view = self.plot.getPlotItem().getViewBox()
+        if any(view.state["autoRange"]):  # pyqtgraph's own auto-range (start, "A" button)
+            view.disableAutoRange()
+            self._follow = True
+        if not self._follow:
+            return
+        s = self._series
+        lo, hi = s.loss_bounds if self.raw_check.isChecked() else s.smooth_bounds
+        xs = [float(x[0]), float(x[-1])] if len(x) else []
+        ys = [lo, hi] if lo <= hi else []
+        evals = ev[np.isfinite(ev[:, 1])]
+        xs += [float(evals[:, 0].min()), float(evals[:, 0].max())] if len(evals) else []
+        ys += [float(evals[:, 1].min()), float(evals[:, 1].max())] if len(evals) else []
+        ys += [self._baseline] if self.baseline_line.isVisible() and xs else []
+        ys = [y * scale for y in ys]
+        if log:
+            ys = [math.log10(y) for y in ys if y > 0]
+        follow_view(view, xs, ys)
+
+    def _update_labels(self) -> None:
+        item = self.plot.getPlotItem()
+        x_text = "characters seen" if self.x_combo.currentIndex() == 1 else "training step"
+        colors.set_label(item, "bottom", x_text, 11)
+        colors.set_label(item, "left", f"loss ({self.units_combo.currentText()})", 11)
+
+    # --- controls -----------------------------------------------------------------------
+
+    def _on_axes_changed(self, _index: int) -> None:
+        self._update_labels()
+        self._mark_dirty()
+
+    def _on_log_toggled(self, checked: bool) -> None:
+        self.plot.getPlotItem().setLogMode(y=checked)
+        self._mark_dirty()
+
+    def _on_smoothing_changed(self, _value: float) -> None:
+        self._resmooth_pending = True
+        self._mark_dirty()
+
+    def _on_range_changed_by_hand(self, *_args) -> None:
+        self._follow = False
+
+    def _on_raw_toggled(self, checked: bool) -> None:
+        self.raw_curve.setVisible(checked)
+        self._mark_dirty()
+
+    def export_dialog(self) -> None:
+        """Ask where, then save the plot as PNG or SVG or the numbers as CSV (by the suffix)."""
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export loss", "loss.png", ";;".join(_EXPORT_FILTERS))
+        if not path:
+            return
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg", ".csv"):
+            suffix = _EXPORT_FILTERS.get(chosen, ".png")
+            path += suffix
+        try:
+            self.export_csv(path) if suffix == ".csv" else self.export_image(path)
+        except Exception as exc:  # a full disk or a locked file must not take the app down
+            QtWidgets.QMessageBox.warning(self, "Export failed", f"Could not save {path}:\n{exc}")
+
+
+def _set_curve(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, nonfinite: bool, log: bool) -> None:
+    """setData without pyqtgraph's finite check: drop NaN/inf (and y <= 0 on a log axis) first."""
+    if (nonfinite or log) and len(y):
+        keep = np.isfinite(y) & (y > 0) if log else np.isfinite(y)
+        if not keep.all():
+            x, y = x[keep], y[keep]
+    curve.setData(x, y, skipFiniteCheck=True)
+
+
+def _render_svg(item: pg.PlotItem, path: str) -> None:
+    """The item as Qt's own SVG: a fallback when pyqtgraph's SVGExporter fails."""
+    source = item.sceneBoundingRect()
+    target = QtCore.QRectF(0, 0, source.width(), source.height())
+    generator = QtSvg.QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(target.size().toSize())
+    generator.setViewBox(target)
+    painter = QtGui.QPainter(generator)
+    try:
+        item.scene().render(painter, target, source)
+    finally:
+        painter.end()
+
+
+def _num(v: float) -> str:
+    return repr(v) if math.isfinite(v) else ""
+
+
+def _combo(name: str, items: list[str], tip: str) -> QtWidgets.QComboBox:
+    combo = QtWidgets.QComboBox(objectName=name)
+    combo.addItems(items)
+    combo.setToolTip(tip)
+    return combo
+
+
+def _check(name: str, text: str, checked: bool, tip: str) -> QtWidgets.QCheckBox:
+    check = QtWidgets.QCheckBox(text, objectName=name)
+    check.setChecked(checked)
+    check.setToolTip(tip)
+    return check

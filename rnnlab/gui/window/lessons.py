@@ -1,0 +1,174 @@
+"""Lessons in the window: open one (text, settings, panels, checkpoint, race) in one go,
+or save what is on screen as one. The file format and all checks are rnnlab.core.io.lesson.
+
+Opening replaces the model, so unsaved training is offered for saving first. Panels a
+lesson hides come back with View > Show all panels.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from rnnlab.core.data.corpus import CorpusError, is_named_source
+from rnnlab.core.io.checkpoint import CheckpointError
+from rnnlab.core.io.lesson import PANELS, SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
+from rnnlab.core.train.race import parse_cells
+
+SHIPPED = Path(__file__).resolve().parents[3] / "assets" / "lessons"  # in a source checkout
+MAX_EMBEDDED_CHARS = 4_000_000  # a file text larger than this is not copied into a lesson
+
+
+def open_lesson(window, path: str) -> bool:
+    """Read and apply the lesson at `path`; a problem is shown in the message bar."""
+    try:
+        lesson = read_lesson(path)
+    except LessonError as exc:
+        window.message_bar.show_message(f"Could not open the lesson {os.path.basename(path)}: {exc}", "error")
+        return False
+    if window.session.dirty and not window.settle_unsaved():
+        return False
+    return apply_lesson(window, lesson)
+
+
+def apply_lesson(window, lesson: Lesson) -> bool:
+    window.discard_model()
+    panel, failures = window.data_panel, []
+    panel.corpus_failed.connect(failures.append)
+    try:
+        loaded = panel.load_source(lesson.corpus) if lesson.corpus else panel.use_text(lesson.text, lesson.text_name)
+    finally:
+        panel.corpus_failed.disconnect(failures.append)
+    if not loaded:
+        why = failures[0] if failures else "unknown reason"
+        window.message_bar.show_message(f"The lesson's text could not be opened: {why}", "error")
+        return False
+    corpus = panel.corpus()
+    current = window.model_panel.model_config(len(corpus.vocab))
+    window.model_panel.set_config(replace(current, **lesson.model))
+    tp = window.training_panel
+    tp.set_config(replace(tp.train_config(window.model_panel.device()), **lesson.training))
+    tp.set_budget(lesson.budget)
+    window.sampling_panel.set_settings(lesson.sampling)
+    set_hidden_panels(window, lesson.hide)
+    if lesson.view:
+        _show_view(window.explain, lesson.view)
+    if lesson.checkpoint is not None and not _open_embedded_checkpoint(window, lesson.checkpoint, corpus):
+        return False
+    if lesson.race:
+        _open_race(window, lesson.race, lesson.sampling)
+    text = f"<b>Lesson: {_escape(lesson.title)}</b>"
+    window.message_bar.show_message(text + (f"<br>{_escape(lesson.description)}" if lesson.description else ""), "info")
+    return True
+
+
+def _open_embedded_checkpoint(window, data: bytes, corpus) -> bool:
+    fd, tmp = tempfile.mkstemp(suffix=".rnnlab")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        trainer = window.session.open(tmp, corpus)
+    except (CheckpointError, CorpusError, OSError, ValueError) as exc:
+        window.message_bar.show_message(f"The lesson's model could not be opened: {exc}", "error")
+        return False
+    finally:
+        os.unlink(tmp)
+    window.session.path = None  # Save asks where: never back into a temporary file
+    window.show_trainer(trainer)
+    return True
+
+
+def _open_race(window, race: dict, sampling: dict) -> None:
+    window.open_race()
+    rw = window.race_window
+    rw.prime_edit.setText(sampling.get("prime", rw.prime_edit.text()))
+    for key, spin in (("length", rw.length_spin), ("temperature", rw.temperature_spin)):
+        if key in sampling:
+            spin.setValue(sampling[key])
+    controls = rw.controls
+    cells = {cell for cell, _, _ in parse_cells(race.get("cells", "rnn,lstm,gru"))}
+    for cell, check in controls.cell_checks.items():
+        check.setChecked(cell in cells)
+    controls.seconds_spin.setValue(int(race.get("seconds", controls.seconds())))
+    controls.fair_combo.setCurrentIndex(controls.fair_combo.findData(race.get("fair", "time")))
+
+
+def set_hidden_panels(window, hide) -> None:
+    for name, box in window.panel_boxes.items():
+        box.setVisible(name not in hide)
+    window.controls_scroll.setVisible(not {"text", "model", "training"} <= set(hide))
+
+
+def hidden_panels(window) -> tuple[str, ...]:
+    return tuple(name for name in PANELS if window.panel_boxes[name].isHidden())
+
+
+def _show_view(tabs, view: str) -> None:
+    names = [tabs.tabText(i).lower() for i in range(tabs.count())]
+    if view in names:
+        tabs.setCurrentIndex(names.index(view))
+
+
+def lesson_from_window(window, title: str, with_checkpoint: bool) -> Lesson:
+    """What is on screen as a lesson. Raises LessonError when it cannot be one."""
+    corpus = window.session.trainer.corpus if window.session.trainer else window.data_panel.corpus()
+    if corpus is None:
+        raise LessonError("open a text first")
+    named = str(corpus.source) if is_named_source(str(corpus.source)) else None
+    if named is None and corpus.n_chars > MAX_EMBEDDED_CHARS:
+        raise LessonError(f"the text has {corpus.n_chars:,} characters; a lesson holds at most "
+                          f"{MAX_EMBEDDED_CHARS:,}")
+    model = window.model_panel.model_config(len(corpus.vocab)).to_dict()
+    train = window.training_panel.train_config(window.model_panel.device())
+    tab = window.explain.tabText(window.explain.currentIndex()).lower()
+    return Lesson(
+        title=title, corpus=named, text=None if named else corpus.decode(0, corpus.n_chars),
+        text_name=corpus.name,
+        model={k: model[k] for k in ("cell", "hidden", "layers", "embedding", "dropout")},
+        training={"batch": train.batch, "seq": train.seq, "lr": train.lr, "optimizer": train.optimizer,
+                  "clip": train.clip, "carry_hidden": train.carry_hidden},
+        budget=window.training_panel.budget_spec(),
+        sampling=_sampling(window.sampling_panel.settings()),
+        hide=hidden_panels(window), view=tab if tab in VIEWS else None,
+        checkpoint=_checkpoint_bytes(window) if with_checkpoint else None)
+
+
+def _sampling(settings) -> dict:
+    d = {"prime": settings.prime, "length": settings.length, "temperature": settings.temperature,
+         "top_k": settings.top_k}
+    return d if settings.seed is None else {**d, "seed": settings.seed}
+
+
+def _checkpoint_bytes(window) -> bytes | None:
+    if window.session.trainer is None:
+        return None
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "model.rnnlab")
+    try:
+        window.session.save_copy(path)
+        return Path(path).read_bytes()
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(folder)
+
+
+def save_lesson(window, path: str, with_checkpoint: bool) -> bool:
+    if not path.endswith(SUFFIX):
+        path += SUFFIX
+    try:
+        lesson = lesson_from_window(window, Path(path).name.removesuffix(SUFFIX), with_checkpoint)
+        write_lesson(path, lesson)
+    except (LessonError, OSError, CheckpointError) as exc:
+        window.message_bar.show_message(f"Could not save the lesson: {exc}", "error")
+        return False
+    window.statusBar().showMessage(f"Saved the lesson {path}", 5000)
+    return True
+
+
+def _escape(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+

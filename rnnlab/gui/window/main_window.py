@@ -1,0 +1,377 @@
+"""MainWindow: composition and wiring only. Panels gather settings and show results; the
+TrainingSession runs the engine in a worker thread; the sampler has a thread of its own."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.io.lesson import SUFFIX
+from rnnlab.core.nn.probe import probe
+from rnnlab.core.train.presets import DEFAULT_CORPUS
+from rnnlab.gui.explain.heatmap_panel import HeatmapPanel
+from rnnlab.gui.explain.tabs import ExplainTabs
+from rnnlab.gui.look import settings
+from rnnlab.gui.look.prompts import Prompts
+from rnnlab.gui.look.widgets import ColumnScroll
+from rnnlab.gui.panels.data_panel import DataPanel
+from rnnlab.gui.panels.model_panel import ModelPanel
+from rnnlab.gui.panels.sampling_controller import SamplingController
+from rnnlab.gui.panels.sampling_panel import SamplingPanel
+from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS, TrainingPanel
+from rnnlab.gui.plots.loss_plot import LossPlotPanel
+from rnnlab.gui.window import lessons
+from rnnlab.gui.window.autosaver import Autosaver, offer_restore
+from rnnlab.gui.window.checkpoint_actions import CheckpointActions
+from rnnlab.gui.window.classroom_actions import ClassroomActions
+from rnnlab.gui.window.menus import build_menus, shortcuts_text
+from rnnlab.gui.window.presentation import ViewModes
+from rnnlab.gui.window.status import MessageBar, TrainingStatus
+from rnnlab.gui.workers.background import LatestOnly
+from rnnlab.gui.workers.baseline import baseline_label, start_baseline, start_memorisation
+from rnnlab.gui.workers.gui_gc import collect_in_gui_thread
+from rnnlab.gui.workers.training_session import TrainingSession
+
+SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
+STATUS_INTERVAL = 0.25  # s: the status bar's numbers change 4 times a second, not 20
+ABOUT = ("<b>rnnlab</b> — a playground for character-level recurrent networks.<br>"
+         "Pick a text, a cell and a size, press Start, and watch the network learn.")
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box
+
+
+class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
+    prompts = Prompts()  # every modal dialog goes through here; tests swap in answers
+
+    def __init__(self, text: str | None = None):
+        super().__init__()
+        collect_in_gui_thread()  # never destroy a widget in the training thread
+        pg.setConfigOptions(antialias=True)
+        self.setWindowTitle("rnnlab")
+        self.setAcceptDrops(True)
+        self.session = TrainingSession(self)
+        self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
+        self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
+        self._status_shown = 0.0
+        self._build_panels()
+        self._build_layout()
+        self.actions = build_menus(self)
+        self.view_modes = ViewModes(self, self.actions)  # theme and presentation mode from the settings
+        self.status = TrainingStatus(self.statusBar())
+        self.sampling = SamplingController(self, self.sampling_panel, self.session)
+        self._wire()
+        self._restore_settings()
+        self.training_panel.set_state("idle")
+        self._open_first_text(text)
+        self.autosaver = Autosaver(self)
+        QTimer.singleShot(0, self._offer_restore)  # once the window is on screen
+
+    def _open_first_text(self, text: str | None) -> None:
+        """The text asked for (or the last one); if it cannot be opened, say so and fall
+        back to the built-in default, so that Start works at once."""
+        if text and text.endswith(SUFFIX):  # a lesson: the default text first, then the lesson
+            self.data_panel.load_source(DEFAULT_CORPUS)
+            lessons.open_lesson(self, text)
+            return
+        failures = []
+        self.data_panel.corpus_failed.connect(failures.append)
+        self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
+        if self.data_panel.corpus() is None and not self.data_panel.is_loading():
+            self.data_panel.load_source(DEFAULT_CORPUS)
+            if text and failures:
+                self.message_bar.show_message(
+                    f"{failures[0]} Opened the built-in {DEFAULT_CORPUS} text instead.", "error")
+        self.data_panel.corpus_failed.disconnect(failures.append)
+
+    # ----- building -----
+    def _build_panels(self) -> None:
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+        self.training_panel = TrainingPanel()
+        self.loss_plot = LossPlotPanel()
+        self.heatmap = HeatmapPanel()
+        self.explain = ExplainTabs(self.heatmap)
+        self.sampling_panel = SamplingPanel()
+        self.message_bar = MessageBar()
+
+    def _build_layout(self) -> None:
+        self.panel_boxes = {name: _group(title, panel) for name, title, panel in (
+            ("text", "Text", self.data_panel), ("model", "Model", self.model_panel),
+            ("training", "Training", self.training_panel), ("loss", "Loss", self.loss_plot),
+            ("inside", "Inside the network", self.explain), ("sampling", "Sampling", self.sampling_panel))}
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        for name in ("text", "model", "training"):
+            column.addWidget(self.panel_boxes[name])
+        column.addStretch(1)
+        self.controls_scroll = scroll = ColumnScroll(controls)
+        self.center_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.center_splitter.addWidget(self.panel_boxes["loss"])
+        self.center_splitter.addWidget(self.panel_boxes["inside"])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(scroll)
+        self.main_splitter.addWidget(self.center_splitter)
+        self.main_splitter.addWidget(self.panel_boxes["sampling"])
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([330, 630, 320])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+        toolbar = self.addToolBar("Training")
+        toolbar.setObjectName("trainingToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.training_panel.button_bar)
+
+    def _wire(self) -> None:
+        self.data_panel.corpus_loaded.connect(self._on_data_corpus_loaded)
+        self.model_panel.preset_applied.connect(self._on_model_preset_applied)
+        tp = self.training_panel
+        tp.start_pause_clicked.connect(self.toggle_training)
+        tp.step_clicked.connect(self.step_once)
+        tp.stop_clicked.connect(self.stop_training)
+        tp.reset_clicked.connect(self.reset_model)
+        tp.lr_changed.connect(self.session.set_lr)
+        s = self.session
+        s.state_changed.connect(self._on_session_state)
+        s.metrics.connect(self._on_session_metrics)
+        s.evaluated.connect(self._on_session_evaluated)
+        s.warned.connect(lambda kind, message: self.message_bar.show_message(message, "warning"))
+        s.failed.connect(lambda message: self.message_bar.show_message(message, "error"))
+        s.probed.connect(self._on_session_probed)
+        s.gradients.connect(self.explain.set_gradient_flow)
+        s.model_replaced.connect(self._on_session_model_replaced)
+        self.explain.wants_gradients.connect(s.set_wants_gradients)
+        self.explain.set_model_source(self._model_snapshot)
+        self.explain.set_sample_probe(self._probe_last_sample)
+        self.baseline.done.connect(self._on_baseline_done)
+        self.memorisation.done.connect(self._on_memorisation_done)
+        # a method of this QObject, not a lambda: the slot must run in the GUI thread (queued)
+        self.sampling.worker.finished.connect(self._on_sample_finished)
+        s.finished.connect(self._on_session_finished)
+        self.heatmap.probe_text_changed.connect(s.set_probe_text)
+
+    # ----- training actions -----
+    def toggle_training(self) -> None:
+        if self.session.is_running():  # the flag itself: the state signal may still be on its way
+            self.session.pause()
+            return
+        try:
+            if self.session.worker is None:
+                self._ensure_trainer()
+                self.session.start(self.training_panel.budget(),
+                                   self.training_panel.threads_spin.value())
+            else:
+                self.session.start()
+        except (ValueError, CorpusError) as exc:
+            self.message_bar.show_message(str(exc), "error")
+
+    def step_once(self) -> None:
+        if self.session.is_running():
+            return
+        try:
+            self._ensure_trainer()
+            self.session.step_once()
+        except (ValueError, CorpusError) as exc:
+            self.message_bar.show_message(str(exc), "error")
+
+    def stop_training(self) -> None:
+        self.session.stop()
+
+    def reset_model(self) -> None:
+        if self.session.dirty and not self.settle_unsaved():
+            return
+        self.discard_model()
+
+    def discard_model(self) -> None:
+        """Drop the model and its curves without asking (callers have asked)."""
+        self.session.reset()
+        self.loss_plot.clear()
+        self.status.reset()
+        self.message_bar.hide()
+
+    def _ensure_trainer(self) -> None:
+        corpus = self.data_panel.corpus()
+        if corpus is None:
+            raise ValueError("open a text first")
+        if self.session.trainer is None:
+            self.loss_plot.clear()
+            self.session.ensure_trainer(
+                corpus, self.model_panel.model_config(len(corpus.vocab)),
+                self.training_panel.train_config(self.model_panel.device()))
+            self.session.set_probe_text(self.heatmap.probe_text())
+
+    # ----- other menu actions -----
+    def open_text_dialog(self) -> None:
+        path = self.prompts.open_text_path(self)
+        if path:
+            self.data_panel.open_path(path)
+
+    def export_loss_plot(self) -> None:
+        self.loss_plot.export_dialog()
+
+    def toggle_sampling(self) -> None:
+        self.sampling.toggle()
+
+    def show_shortcuts(self) -> None:
+        self.prompts.show_shortcuts(self, shortcuts_text())
+
+    def show_about(self) -> None:
+        self.prompts.show_about(self, ABOUT)
+
+    # ----- reactions -----
+    def _on_data_corpus_loaded(self, corpus) -> None:
+        self.model_panel.set_vocab_size(len(corpus.vocab))
+        self.loss_plot.set_baseline(None)
+        start_baseline(self.baseline, corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
+        self.heatmap.set_default_text(corpus.val_snippet(120))
+        if self.session.trainer is None:
+            self.session.set_probe_text(self.heatmap.probe_text())
+        if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
+            settings.set_value("last_source", str(corpus.source))
+
+    def _on_baseline_done(self, corpus, loss: float) -> None:
+        current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
+        if corpus is current:
+            self.loss_plot.set_baseline(loss, baseline_label(corpus))
+        if self.race_window is not None:
+            self.race_window.set_baseline(corpus, loss, baseline_label(corpus))
+
+    def _on_model_preset_applied(self, preset) -> None:
+        self.training_panel.apply_preset(preset)
+        if preset.corpus != DEFAULT_CORPUS and self.session.trainer is None:
+            self.data_panel.load_source(preset.corpus)  # the tiny demo brings its own text
+
+    def _on_session_state(self, state: str) -> None:
+        self.training_panel.set_state(state)
+        locked = state != "idle"
+        self.model_panel.set_locked(locked, "Reset the model to change its shape")
+        self.data_panel.setEnabled(not locked)
+        self.data_panel.setToolTip("Reset the model to train on another text" if locked else "")
+        self.sampling.set_model_available(state != "idle")
+        trainer = self.session.trainer
+        if trainer is not None and state != "running":  # show the exact final counters
+            self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
+        self._update_title()
+
+    def _on_session_metrics(self, batch: dict) -> None:
+        self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
+        self.explain.append_metrics(batch)
+        last = batch["last"]
+        self.sampling.on_step(last.step)
+        now = time.monotonic()
+        if now - self._status_shown >= STATUS_INTERVAL or self.session.state != "running":
+            self._status_shown = now
+            trainer = self.session.trainer
+            self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
+            self.status.show_budget(*self.session.budget_progress())
+            self._update_title()
+
+    def _on_session_probed(self, result) -> None:
+        trainer = self.session.trainer
+        if trainer is not None:
+            self.explain.set_probe(result, trainer.corpus.vocab)
+
+    def _on_session_model_replaced(self, trainer) -> None:
+        self.explain.clear()
+        if trainer is not None:
+            self.explain.set_clip(trainer.config.clip)
+
+    def _model_snapshot(self):
+        """(CPU copy of the weights, vocabulary) for views that sample or step on their own."""
+        model = self.session.snapshot_model()
+        return None if model is None else (model, self.session.trainer.corpus.vocab)
+
+    def _on_sample_finished(self, _reason: str) -> None:
+        self.explain.refresh_sample()
+        sample, trainer = self.sampling_panel.last_sample(), self.session.trainer
+        if sample and trainer is not None:
+            skipped = start_memorisation(self.memorisation, sample, trainer.corpus)
+            if skipped:
+                self.sampling_panel.show_memorisation_note(skipped)
+
+    def _on_memorisation_done(self, key, report) -> None:
+        sample, _corpus = key
+        if sample == self.sampling_panel.last_sample():
+            self.sampling_panel.show_memorisation(report)
+
+    def _probe_last_sample(self):
+        """(ProbeResult, Vocabulary) of the last generated sample, for the next-char view."""
+        text = self.sampling_panel.last_sample()[:SAMPLE_PROBE_CHARS]
+        snapshot = self._model_snapshot()
+        if snapshot is None or not text:
+            raise ValueError("Generate a sample first (Sampling panel), then it is shown here.")
+        model, vocab = snapshot
+        return probe(model, vocab, text), vocab  # ProbeError is a ValueError
+
+    def _on_session_evaluated(self, event) -> None:
+        self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)
+        self.status.show_val(event.val_loss)
+
+    def _on_session_finished(self, reason: str) -> None:
+        if reason == "budget":
+            self.status.show_budget(1.0, 0.0)  # the last metrics came a little before the end
+            self.statusBar().showMessage("Budget reached: training stopped", 8000)
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.session.path) if self.session.path else "untitled"
+        star = "*" if self.session.dirty else ""
+        title = f"{name}{star} — rnnlab" if self.session.trainer else "rnnlab"
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
+
+    def _offer_restore(self) -> None:
+        offer_restore(self)
+
+    # ----- window events -----
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        if paths[0].endswith(".rnnlab"):
+            self.open_checkpoint(paths[0])
+        elif self.session.trainer is None:
+            self.data_panel.open_path(paths[0])
+        else:
+            self.message_bar.show_message("Reset the model to train on another text.", "info")
+
+    def closeEvent(self, event) -> None:
+        if self.session.dirty and not self.settle_unsaved():
+            event.ignore()
+            return
+        self.session.shutdown()
+        self.autosaver.end()  # a clean exit: nothing to restore next time
+        if self.race_window is not None:
+            self.race_window.shutdown()
+        self.sampling.shutdown()
+        if self.download_dialog is not None:
+            self.download_dialog.shutdown()
+        self.explain.shutdown()
+        settings.set_value("geometry", self.saveGeometry())
+        settings.set_value("splitter", self.main_splitter.saveState())
+        event.accept()
+
+    def _restore_settings(self) -> None:
+        geometry = settings.value("geometry", None)
+        if isinstance(geometry, (QByteArray, bytes)):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("splitter", None)
+        if isinstance(state, (QByteArray, bytes)):
+            self.main_splitter.restoreState(state)

@@ -1,0 +1,91 @@
+"""File > Export run report… and Export loss history (CSV)…
+
+Gathers what the window shows (the loss plot, the n-gram baseline line, the last sample and
+its memorisation meter) and hands it to the engine's writers (rnnlab.core.io.report,
+rnnlab.core.io.history_csv). The report is HTML, or PDF when the chosen name ends in .pdf
+(the same HTML laid out by Qt's rich-text engine). Every failure is a message in the
+window; nothing is left half-written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui
+
+from rnnlab.core.io.atomic import atomic_write
+from rnnlab.core.io.history_csv import write_history_csv
+from rnnlab.core.io.report import RunReport, render_html, write_report
+from rnnlab.core.io.run_state import history_from
+from rnnlab.gui.workers.baseline import BASELINE_ORDER
+
+
+def export_run_report(window) -> str | None:
+    """Ask where, write the report; the path written, or None (cancelled, no model, failed)."""
+    return _export(window, "report", window.prompts.save_report_path, "-report.html", _write_report)
+
+
+def export_loss_history(window) -> str | None:
+    """Ask where, write the CSV; the path written, or None."""
+    return _export(window, "loss history", window.prompts.save_csv_path, "-loss.csv",
+                   lambda _window, path, meta: write_history_csv(path, history_from(meta)))
+
+
+def _export(window, what: str, ask, suffix: str, write) -> str | None:
+    """Without a model, say so; else ask where, read the run as it is now and write it."""
+    session = window.session
+    if session.trainer is None:
+        window.message_bar.show_message(
+            f"There is no model yet: train one (or open a checkpoint) first, then export its {what}.", "info")
+        return None
+    path = ask(window, _stem(session) + suffix)
+    if not path:
+        return None
+    try:
+        write(window, path, session.run_metadata())
+    except (OSError, ValueError) as exc:
+        window.message_bar.show_message(f"Could not export the {what}: {exc}", "error")
+        return None
+    window.statusBar().showMessage(f"{what.capitalize()} saved to {path}", 8000)
+    return path
+
+
+def _write_report(window, path: str, meta: dict) -> None:
+    report = gather_report(window, meta)
+    if path.lower().endswith(".pdf"):
+        write_pdf(path, render_html(report))
+    else:
+        write_report(path, report)
+
+
+def gather_report(window, meta: dict) -> RunReport:
+    panel, plot = window.sampling_panel, window.loss_plot
+    sample = panel.last_sample() or None
+    settings, step = window.sampling.last_request if sample and window.sampling.last_request else (None, None)
+    return RunReport(meta, plot_png=plot.png_bytes() if plot.isVisible() else None,
+                     plot_width=plot.plot.width(), baseline=plot.baseline(),
+                     baseline_order=BASELINE_ORDER, sample=sample, sample_settings=settings,
+                     sample_step=step, sample_incomplete=bool(sample) and panel.is_generating(),
+                     memorisation=panel.last_memorisation() if sample else None)
+
+
+def write_pdf(path: str, html: str) -> Path:
+    """The report's HTML as an A4 PDF, laid out by Qt's rich-text engine (a subset of CSS:
+    plainer than a browser's print, but one file a teacher can mail or print)."""
+    document = QtGui.QTextDocument()
+    document.setHtml(html)
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    writer = QtGui.QPdfWriter(buffer)
+    writer.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QtCore.QMarginsF(15, 15, 15, 15), QtGui.QPageLayout.Unit.Millimeter)
+    writer.setTitle("rnnlab run report")
+    document.print_(writer)  # ends its painter: the PDF is complete in the buffer
+    return atomic_write(path, bytes(buffer.data()))
+
+
+def _stem(session) -> str:
+    """A file name for the run: the checkpoint's, else the text's (safe on every system)."""
+    name = Path(session.path or session.trainer.corpus.name).stem
+    return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "run"

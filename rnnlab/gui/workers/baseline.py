@@ -1,0 +1,49 @@
+"""The n-gram baseline for the loss plot and the memorisation meter for samples, both
+computed off the GUI thread (a second or two of numpy counting on a big text)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from rnnlab.core.analysis.memorisation import measure_text
+from rnnlab.core.analysis.ngram import NGramError, validation_loss
+from rnnlab.gui.workers.background import LatestOnly
+
+BASELINE_ORDER = 5  # the best order on tiny-shakespeare (1.67 nats/char)
+# Fitted on at most this many training characters (the last ones): ~0.2 GB and ~4.5 s of
+# counting. A 100 MB text counted whole took 7 GB and 4 minutes of a core beside training.
+BASELINE_FIT_CHARS = 4_000_000
+
+
+def baseline_computer(parent: QObject | None = None) -> LatestOnly:
+    """done(corpus, loss): the corpus's n-gram validation loss in nats/char."""
+    return LatestOnly("rnnlab-ngram-baseline", parent)
+
+
+def start_baseline(computer: LatestOnly, corpus, max_chars: int | None) -> None:
+    computer.start(corpus, lambda: validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars,
+                                                   max_train_chars=BASELINE_FIT_CHARS),
+                   expected=(NGramError, MemoryError))  # too short a text: no line
+
+
+def baseline_label(corpus) -> str:
+    """The baseline line's name; it says when only part of a big text was counted."""
+    label = f"{BASELINE_ORDER}-gram baseline"
+    if corpus.n_train > BASELINE_FIT_CHARS:
+        label += f" (last {BASELINE_FIT_CHARS / 1e6:g}M chars)"
+    return label
+
+
+# The memorisation meter searches the whole training text; past this many characters a
+# search would take too long and too much memory (a 100 MB text: 30 s and 4 GB a sample).
+MEMORISATION_MAX_CHARS = 16_000_000
+
+
+def start_memorisation(computer: LatestOnly, sample: str, corpus) -> str | None:
+    """done((sample, corpus), MemorisationReport); or, for a training text too big to
+    search, no search and a sentence saying so."""
+    if corpus.n_train > MEMORISATION_MAX_CHARS:
+        return (f"Copied from the training text: not checked (it has {corpus.n_train / 1e6:.0f}M "
+                f"characters; the check covers up to {MEMORISATION_MAX_CHARS / 1e6:.0f}M).")
+    computer.start((sample, corpus), lambda: measure_text(sample, corpus), expected=(MemoryError,))
+    return None
