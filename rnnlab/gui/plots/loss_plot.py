@@ -20,9 +20,9 @@ import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from rnnlab.core.train.events import LN2
-from rnnlab.gui.explain.header import widget_png
 from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
+from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
 from rnnlab.gui.plots.plot_range import follow_view
 
