@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from rnnlab.core.data.corpus import corpus_from_text  # noqa: E402
-from rnnlab.core.data.downloads import BASE_URL_ENV, DATA_DIR_ENV  # noqa: E402
+from rnnlab.core.data.downloads import BASE_URL_ENV  # noqa: E402
+from rnnlab.core.paths import DATA_DIR_ENV  # noqa: E402
 from tests.local_server import LocalServer  # noqa: E402
 
 # Test models are tiny: one intra-op thread is faster than two fighting over a busy CPU.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rnnlab.core import paths
 from rnnlab.core.data import downloads
 from rnnlab.core.data.corpus import CorpusError, load_corpus
 from rnnlab.core.data.downloads import DownloadInfo, cache_dir, download, get_download
@@ -74,14 +75,14 @@ def test_data_folder_env_and_platform_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert downloads.data_dir() == tmp_path / "xdg" / "rnnlab"
+    assert paths.data_dir() == tmp_path / "xdg" / "rnnlab"
     monkeypatch.setenv("XDG_DATA_HOME", "relative/is/ignored")
-    assert downloads.data_dir() == tmp_path / ".local" / "share" / "rnnlab"
+    assert paths.data_dir() == tmp_path / ".local" / "share" / "rnnlab"
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert downloads.data_dir() == tmp_path / "Library" / "Application Support" / "rnnlab"
+    assert paths.data_dir() == tmp_path / "Library" / "Application Support" / "rnnlab"
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
-    assert downloads.data_dir() == tmp_path / "Local" / "rnnlab"
+    assert paths.data_dir() == tmp_path / "Local" / "rnnlab"
 
 
 def test_base_url_from_argument_or_environment(monkeypatch):

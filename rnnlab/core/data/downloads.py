@@ -7,9 +7,7 @@ Once downloaded, a text works wherever a file path does, as "download:NAME". Ope
 "download:NAME" never touches the network: if the file is not there, the CorpusError
 ("not_downloaded") says how to download it. Only `download()` goes online.
 
-Where the files live: $RNNLAB_DATA_DIR/corpora if that is set, else the platform's user
-data folder: $XDG_DATA_HOME/rnnlab (~/.local/share/rnnlab) on Linux, ~/Library/Application
-Support/rnnlab on macOS, %LOCALAPPDATA%\\rnnlab on Windows.
+Where the files live: "corpora" in rnnlab's data folder (rnnlab.core.paths).
 
 Where they come from: the catalogue's URLs, or, when a base URL is given (the `base_url`
 argument or $RNNLAB_DOWNLOAD_URL), BASE/NAME.txt: a classroom mirror, or a test server.
@@ -22,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +27,9 @@ from pathlib import Path
 from rnnlab.core.data.fetch import DEFAULT_TIMEOUT, Progress, fetch
 from rnnlab.core.data.textfile import read_text
 from rnnlab.core.errors import CorpusError
+from rnnlab.core.paths import data_dir
 
 PREFIX = "download:"
-DATA_DIR_ENV = "RNNLAB_DATA_DIR"
 BASE_URL_ENV = "RNNLAB_DOWNLOAD_URL"
 _GUTENBERG_START = re.compile(r"^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG EBOOK.*$", re.M | re.I)
 _GUTENBERG_END = re.compile(r"^\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG EBOOK.*$", re.M | re.I)
@@ -119,22 +116,6 @@ def is_download_spec(source) -> bool:
 
 
 # ---- the cache ------------------------------------------------------------------------
-
-def data_dir() -> Path:
-    """rnnlab's folder for user data ($RNNLAB_DATA_DIR wins; see the module docstring)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA")
-        return Path(base) / "rnnlab" if base else home / "AppData" / "Local" / "rnnlab"
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "rnnlab"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
-    return base / "rnnlab"
-
 
 def cache_dir() -> Path:
     """Where downloaded texts are kept."""

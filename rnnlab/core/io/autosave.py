@@ -19,9 +19,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnlab.core.data.downloads import data_dir
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.io.checkpoint import CheckpointError, read_metadata
+from rnnlab.core.paths import data_dir
 
 MARKER, LATEST, BEST = "session.json", "autosave.rnnlab", "best.rnnlab"
 
