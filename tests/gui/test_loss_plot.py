@@ -1,14 +1,13 @@
-"""LossPlotPanel: buffers, smoothing, units, axes, CSV and image export."""
+"""LossPlotPanel: buffers, smoothing, units, axes and image export (its CSV is the
+window's loss history: test_report_export.py)."""
 
-import csv
-import io
 import math
 import time
 
 import numpy as np
 import pytest
 
-from rnnlab.gui.plots.loss_plot import CSV_HEADER, LossPlotPanel
+from rnnlab.gui.plots.loss_plot import LossPlotPanel
 from rnnlab.gui.plots.loss_series import ema
 
 LN2 = math.log(2.0)
@@ -100,30 +99,26 @@ def test_log_toggle_sets_log_mode(panel, qtbot):
     assert panel.smooth_curve.opts["logMode"] == [False, False]
 
 
-def test_set_history_round_trip_and_csv(panel, qtbot):
+def test_set_history_draws_the_whole_history(panel, qtbot):
     losses = [4.0, 3.5, 3.0, 2.8, 2.7]
     panel.add_eval(99, 99, 9.9)  # replaced by set_history
     panel.set_history(losses, [(0, 4.2), (2, 3.4), (5, 2.9)], chars_per_step=64)
     assert panel.point_count() == 5
     _wait_drawn(qtbot, panel.raw_curve, 5)
     np.testing.assert_array_equal(_drawn(panel.raw_curve)[0], [1, 2, 3, 4, 5])
-    text = panel.csv_text()
-    assert text.splitlines()[0] == CSV_HEADER
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["step"] for r in rows] == ["0", "1", "2", "3", "4", "5"]  # the step-0 eval has a row
-    train = [r for r in rows if r["train_loss"]]
-    assert [float(r["train_loss"]) for r in train] == losses  # full precision: exact
-    assert [int(r["chars"]) for r in train] == [64, 128, 192, 256, 320]
-    np.testing.assert_allclose([float(r["smoothed_loss"]) for r in train], _reference_ema(losses, 0.9))
-    assert {r["step"]: r["val_loss"] for r in rows if r["val_loss"]} == {"0": "4.2", "2": "3.4", "5": "2.9"}
-    assert rows[2]["val_loss"] == "3.4" and rows[3]["val_loss"] == ""
+    assert list(_drawn(panel.raw_curve)[1]) == losses  # exact
+    np.testing.assert_allclose(_drawn(panel.smooth_curve)[1], _reference_ema(losses, 0.9))
+    vx, vy = _drawn(panel.val_curve)
+    assert list(vx) == [0, 2, 5] and list(vy) == [4.2, 3.4, 2.9]
+    panel.x_combo.setCurrentIndex(1)  # characters seen
+    qtbot.waitUntil(lambda: _drawn(panel.raw_curve)[0][-1] == 320)
+    assert list(_drawn(panel.raw_curve)[0]) == [64, 128, 192, 256, 320]
+    assert list(_drawn(panel.val_curve)[0]) == [0, 128, 320]
 
 
-def test_export_csv_png_svg(panel, qtbot, tmp_path):
+def test_export_png_svg(panel, qtbot, tmp_path):
     panel.append_steps(*_points(300))
     panel.add_eval(150, 15000, 1.8)
-    panel.export_csv(tmp_path / "loss.csv")
-    assert (tmp_path / "loss.csv").read_text().startswith(CSV_HEADER)
     for name in ("loss.png", "loss.svg"):
         panel.export_image(tmp_path / name)
         assert (tmp_path / name).stat().st_size > 1000
@@ -160,7 +155,6 @@ def test_nan_and_inf_losses_are_skipped(panel, qtbot):
     _wait_drawn(qtbot, panel.raw_curve, 17)
     assert np.isfinite(_drawn(panel.raw_curve)[1]).all()
     assert np.isfinite(_drawn(panel.smooth_curve)[1]).all()
-    assert "nan" in panel.csv_text()  # the CSV keeps what happened
 
 
 def test_a_million_points_append_in_linear_time(panel, qtbot):
@@ -181,7 +175,6 @@ def test_clear_empties_the_plot(panel, qtbot):
     assert panel.point_count() == 0
     _wait_drawn(qtbot, panel.raw_curve, 0)
     assert len(_drawn(panel.val_curve)[0]) == 0
-    assert panel.csv_text() == CSV_HEADER + "\n"
 
 
 def _view(panel):

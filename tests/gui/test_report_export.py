@@ -6,6 +6,8 @@ import csv
 import html
 import re
 
+import pytest
+
 from rnnlab.core.io.report import PNG_MAGIC
 from rnnlab.core.train.events import LN2
 
@@ -86,11 +88,30 @@ def test_a_report_while_training_runs(window, qtbot, tmp_path):
     assert "No sample" in page and "training, last step" in page
 
 
-def test_export_loss_plot_from_the_file_menu(window, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+def test_export_loss_plot_from_the_file_menu(window, qtbot, tmp_path):
     window.step_once()
     qtbot.waitUntil(lambda: window.loss_plot.point_count() == 1, timeout=10000)
-    target = tmp_path / "plot.png"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PNG image (*.png)"))
+    window.answers.plot_path = str(tmp_path / "plot.png")
     window.actions["export_loss_plot"].trigger()  # Ctrl+E
-    assert target.read_bytes().startswith(PNG_MAGIC)
+    assert (tmp_path / "plot.png").read_bytes().startswith(PNG_MAGIC)
+    assert window.answers.suggested == ["builtin-hello-loss.png"]
+
+
+def test_the_plots_export_button_writes_the_same_csv_as_the_file_menu(window, qtbot, tmp_path):
+    train_and_sample(window, qtbot, steps=5)
+    window.answers.plot_path = str(tmp_path / "from-plot.csv")
+    window.loss_plot.export_button.click()
+    window.answers.csv_path = str(tmp_path / "from-menu.csv")
+    window.actions["export_loss_history"].trigger()
+    from_plot = (tmp_path / "from-plot.csv").read_bytes()
+    assert from_plot == (tmp_path / "from-menu.csv").read_bytes()
+    assert from_plot.decode().splitlines()[0] == "step,chars_seen,train_loss,val_loss"
+
+
+@pytest.mark.parametrize("name", ["plot.png", "plot.svg", "plot.csv"])
+def test_a_failed_plot_export_is_a_message_in_the_window(window, qtbot, tmp_path, name):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.loss_plot.point_count() == 1, timeout=10000)
+    window.answers.plot_path = str(tmp_path / "no" / "such" / "folder" / name)
+    assert window.export_loss_plot() is None
+    assert "Could not export the loss plot" in window.message_bar.text()

@@ -17,6 +17,33 @@ class Answers(Prompts):
         self.include_model = True
         self.restore = None  # a crashed session's autosave: None = "later"
         self.offered = []
+        self.text_path = None  # File > Open text, the Text panel's Open…
+        self.folders = []  # the folders the open-text dialogs started in
+        self.pasted = None  # the Paste dialog's text: None = cancelled
+        self.sample_path = self.plot_path = self.png_path = None
+        self.warnings = []  # (title, text) of each warning shown
+
+    def open_text_path(self, parent, folder=""):
+        self.folders.append(folder)
+        return self.text_path
+
+    def ask_text(self, parent):
+        return self.pasted
+
+    def save_sample_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.sample_path
+
+    def save_plot_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.plot_path
+
+    def save_png_path(self, parent, suggested):
+        self.suggested.append(suggested)
+        return self.png_path
+
+    def warn(self, parent, title, text):
+        self.warnings.append((title, text))
 
     def save_checkpoint_path(self, parent, suggested):
         return self.save_path

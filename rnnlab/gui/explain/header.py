@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.gui.look import theme
+from rnnlab.gui.look import prompts, theme
 from rnnlab.gui.look.widget_image import export_widget_png
 
 
@@ -108,12 +108,11 @@ class ExplainHeader(QtWidgets.QWidget):
         export_widget_png(target, path)
 
     def _on_export_clicked(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export view", f"{self._name}.png", "PNG image (*.png)")
+        ask = prompts.for_widget(self)
+        path = ask.save_png_path(self, f"{self._name}.png")
         if not path:
             return
-        if not path.lower().endswith(".png"):
-            path += ".png"
         try:
             self.export_png(path)
         except OSError as exc:  # a full disk or a locked folder must not take the app down
-            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))
+            ask.warn(self, "Export failed", str(exc))

@@ -1,20 +1,60 @@
-"""Every modal dialog the window opens, in one object the tests replace with answers."""
+"""Every modal dialog the app opens, in one object the tests replace with answers.
+
+The main window holds one (`MainWindow.prompts`); a panel asks `for_widget(self)`, which finds
+its window's, so that a panel's dialogs are answered the same way as the window's.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 CHECKPOINT_FILTER = "rnnlab checkpoints (*.rnnlab);;All files (*)"
 LESSON_FILTER = "rnnlab lessons (*.rnnlab-lesson);;All files (*)"
 TEXT_FILTER = "Text files (*.txt *.md *.py *.csv *.json *.html *.xml);;All files (*)"
+SAMPLE_FILTER = "Text files (*.txt);;All files (*)"
+PLOT_FILTERS = {"PNG image (*.png)": ".png", "SVG image (*.svg)": ".svg", "CSV data (*.csv)": ".csv"}
+PNG_FILTER = "PNG image (*.png)"
 REPORT_FILTERS = {"Web page (*.html)": ".html", "PDF document (*.pdf)": ".pdf"}
 CSV_FILTER = "CSV data (*.csv);;All files (*)"
 
 
+def for_widget(widget: QWidget) -> Prompts:
+    """The prompts of the widget's window, or the plain dialogs when it has none."""
+    found = getattr(widget.window(), "prompts", None)
+    return found if isinstance(found, Prompts) else _PLAIN
+
+
+def _with_suffix(path: str, suffix: str) -> str:
+    return path if not path or path.lower().endswith(suffix) else path + suffix
+
+
 class Prompts:
-    def open_text_path(self, parent: QWidget) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, "Open a text", "", TEXT_FILTER)
+    def open_text_path(self, parent: QWidget, folder: str = "") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open a text", folder, TEXT_FILTER)
         return path or None
+
+    def ask_text(self, parent: QWidget) -> str | None:
+        """Text pasted or typed into a small dialog; None when cancelled."""
+        text, ok = QInputDialog.getMultiLineText(parent, "Paste text", "Paste or type the text to learn from:")
+        return text if ok else None
+
+    def save_sample_path(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save the generated text", suggested, SAMPLE_FILTER)
+        return path or None
+
+    def save_plot_path(self, parent: QWidget, suggested: str) -> str | None:
+        """Where to export the loss plot: a .png or .svg picture or the .csv loss history."""
+        path, chosen = QFileDialog.getSaveFileName(parent, "Export loss plot", suggested, ";;".join(PLOT_FILTERS))
+        if path and not path.lower().endswith(tuple(PLOT_FILTERS.values())):
+            path += PLOT_FILTERS.get(chosen, ".png")
+        return path or None
+
+    def save_png_path(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Export view", suggested, PNG_FILTER)
+        return _with_suffix(path, ".png") or None
+
+    def warn(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
 
     def open_checkpoint_path(self, parent: QWidget) -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, "Open a checkpoint", "", CHECKPOINT_FILTER)
@@ -52,9 +92,7 @@ class Prompts:
 
     def save_csv_path(self, parent: QWidget, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(parent, "Export loss history", suggested, CSV_FILTER)
-        if path and not path.lower().endswith(".csv"):
-            path += ".csv"
-        return path or None
+        return _with_suffix(path, ".csv") or None
 
     def ask_restore(self, parent: QWidget, what: str) -> bool | None:
         """Restore an autosave after a crash? True restore, False discard, None ask again later."""
@@ -80,3 +118,6 @@ class Prompts:
 
     def show_about(self, parent: QWidget, text: str) -> None:
         QMessageBox.about(parent, "About rnnlab", text)
+
+
+_PLAIN = Prompts()

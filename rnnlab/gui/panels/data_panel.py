@@ -14,10 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from rnnlab.core.data.builtin_corpora import BuiltinInfo, list_builtins
 from rnnlab.core.data.corpus import Corpus, CorpusError, corpus_from_text, is_named_source, load_corpus
 from rnnlab.core.data.downloads import cached_downloads
-from rnnlab.gui.look import settings, theme
+from rnnlab.gui.look import prompts, settings, theme
 from rnnlab.gui.look.symbols import show_char
 from rnnlab.gui.panels import text_loader
 from rnnlab.gui.panels.text_loader import TextLoader
@@ -89,12 +87,6 @@ def _file_size(path: str) -> int:
 def _wants_encoding(err: CorpusError) -> bool:
     # A BOM-less UTF-16 file is reported as binary (NUL bytes) with a hint to name the encoding.
     return err.kind == "encoding" or (err.kind == "binary" and "UTF-16" in str(err))
-
-
-def ask_for_text(parent: QWidget | None) -> str | None:
-    """A small dialog (a QPlainTextEdit inside) to paste text into; None when cancelled."""
-    text, ok = QInputDialog.getMultiLineText(parent, "Paste text", "Paste or type the text to learn from:")
-    return text if ok else None
 
 
 class DataPanel(QWidget):
@@ -357,14 +349,13 @@ class DataPanel(QWidget):
     @Slot()
     def _on_open_button_clicked(self) -> None:
         start = os.path.dirname(self._source) if self._source and os.path.isfile(self._source) else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a text file", start,
-                                              "Text files (*.txt *.md *.py *.csv *.json *.html);;All files (*)")
+        path = prompts.for_widget(self).open_text_path(self, start)
         if path:
             self.open_path(path)
 
     @Slot()
     def _on_paste_button_clicked(self) -> None:
-        text = ask_for_text(self)
+        text = prompts.for_widget(self).ask_text(self)
         if text is not None:
             self.use_text(text)
 

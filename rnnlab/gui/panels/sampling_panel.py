@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings
-from rnnlab.gui.look import colors, theme
+from rnnlab.gui.look import colors, prompts, theme
 from rnnlab.gui.look.widgets import spin_box
 
 NO_MODEL = "Train or open a model first"
@@ -369,7 +368,6 @@ class SamplingPanel(QWidget):
 
     @Slot()
     def _on_save_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the generated text", "sample.txt",
-                                              "Text files (*.txt);;All files (*)")
+        path = prompts.for_widget(self).save_sample_path(self, "sample.txt")
         if path:
             self.save_text(path)

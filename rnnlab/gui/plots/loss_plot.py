@@ -19,6 +19,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters)
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
+from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.train.events import LN2
 from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
@@ -26,9 +27,7 @@ from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
 from rnnlab.gui.plots.plot_range import follow_view
 
-CSV_HEADER = "step,chars,train_loss,smoothed_loss,val_loss"
-REDRAW_MS = 200  # 5 Hz: live to the eye; the GUI thread used 24% of a core at 10 Hz, 16% at 5 Hz
-_EXPORT_FILTERS = {"PNG image (*.png)": ".png", "SVG image (*.svg)": ".svg", "CSV data (*.csv)": ".csv"}
+REDRAW_MS = 200  # 5 Hz: live to the eye at a fraction of a core (benchmarks/RESULTS.md)
 
 
 class _CompactAxis(pg.AxisItem):
@@ -45,6 +44,8 @@ class _CompactAxis(pg.AxisItem):
 
 class LossPlotPanel(QtWidgets.QWidget):
     """Raw and smoothed training loss, validation loss; units, axes, smoothing, export."""
+
+    export_requested = QtCore.Signal()  # the Export button: the window asks where and writes
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,7 +93,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.log_check.toggled.connect(self._on_log_toggled)
         self.smoothing_spin.valueChanged.connect(self._on_smoothing_changed)
         self.raw_check.toggled.connect(self._on_raw_toggled)
-        self.export_button.clicked.connect(self.export_dialog)
+        self.export_button.clicked.connect(self.export_requested)
 
     def _build_plot(self) -> None:
         self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": _CompactAxis("bottom")})
@@ -155,23 +156,6 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     # --- export -----------------------------------------------------------------------
 
-    def csv_text(self) -> str:
-        """One row per training step (val_loss on the steps that have one, empty otherwise);
-        an evaluation at a step with no training point (e.g. step 0) gets a row of its own."""
-        s = self._series
-        vals = {step: (chars, v) for step, chars, v in self._evals}
-        rows = []
-        for step, ch, loss, sm in zip(s.steps[: s.n].tolist(), s.chars[: s.n].tolist(),
-                                      s.loss[: s.n].tolist(), s.smooth[: s.n].tolist()):
-            val = vals.pop(step, None)
-            rows.append((step, f"{step},{ch},{loss!r},{_num(sm)},{'' if val is None else repr(val[1])}"))
-        rows += [(step, f"{step},{ch},,,{v!r}") for step, (ch, v) in vals.items()]
-        rows.sort(key=lambda r: r[0])  # stable: already sorted unless evals were left over
-        return "\n".join([CSV_HEADER] + [line for _, line in rows]) + "\n"
-
-    def export_csv(self, path: str | Path) -> None:
-        Path(path).write_text(self.csv_text(), encoding="utf-8", newline="")
-
     def png_bytes(self, scale: float = 2.0) -> bytes:
         """The plot as it looks now (without the toolbar), `scale` times its size on screen,
         as PNG bytes: for the run report."""
@@ -179,16 +163,23 @@ class LossPlotPanel(QtWidgets.QWidget):
         return widget_png(self.plot, scale)
 
     def export_image(self, path: str | Path) -> None:
-        """PNG, or SVG when the path ends in .svg."""
+        """PNG, or SVG when the path ends in .svg; written atomically, SaveError on failure."""
         self._flush()
+        atomic_write(path, self._svg_bytes() if str(path).lower().endswith(".svg") else self._png_file_bytes())
+
+    def _png_file_bytes(self) -> bytes:
+        image = pg.exporters.ImageExporter(self.plot.getPlotItem()).export(toBytes=True)
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(buffer.data())
+
+    def _svg_bytes(self) -> bytes:
         item = self.plot.getPlotItem()
-        if not str(path).lower().endswith(".svg"):
-            pg.exporters.ImageExporter(item).export(str(path))
-            return
         try:
-            pg.exporters.SVGExporter(item).export(str(path))
+            return pg.exporters.SVGExporter(item).export(toBytes=True)
         except ValueError:  # pyqtgraph 0.14 cannot parse Qt 6's closed paths ("... Z"), #3495
-            _render_svg(item, str(path))
+            return _render_svg(item)
 
     # --- drawing ----------------------------------------------------------------------
 
@@ -282,21 +273,6 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.raw_curve.setVisible(checked)
         self._mark_dirty()
 
-    def export_dialog(self) -> None:
-        """Ask where, then save the plot as PNG or SVG or the numbers as CSV (by the suffix)."""
-        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export loss", "loss.png", ";;".join(_EXPORT_FILTERS))
-        if not path:
-            return
-        suffix = Path(path).suffix.lower()
-        if suffix not in (".png", ".svg", ".csv"):
-            suffix = _EXPORT_FILTERS.get(chosen, ".png")
-            path += suffix
-        try:
-            self.export_csv(path) if suffix == ".csv" else self.export_image(path)
-        except Exception as exc:  # a full disk or a locked file must not take the app down
-            QtWidgets.QMessageBox.warning(self, "Export failed", f"Could not save {path}:\n{exc}")
-
 
 def _set_curve(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, nonfinite: bool, log: bool) -> None:
     """setData without pyqtgraph's finite check: drop NaN/inf (and y <= 0 on a log axis) first."""
@@ -307,12 +283,14 @@ def _set_curve(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, nonfinite: 
     curve.setData(x, y, skipFiniteCheck=True)
 
 
-def _render_svg(item: pg.PlotItem, path: str) -> None:
+def _render_svg(item: pg.PlotItem) -> bytes:
     """The item as Qt's own SVG: a fallback when pyqtgraph's SVGExporter fails."""
     source = item.sceneBoundingRect()
     target = QtCore.QRectF(0, 0, source.width(), source.height())
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     generator = QtSvg.QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     generator.setSize(target.size().toSize())
     generator.setViewBox(target)
     painter = QtGui.QPainter(generator)
@@ -320,10 +298,7 @@ def _render_svg(item: pg.PlotItem, path: str) -> None:
         item.scene().render(painter, target, source)
     finally:
         painter.end()
-
-
-def _num(v: float) -> str:
-    return repr(v) if math.isfinite(v) else ""
+    return bytes(buffer.data())
 
 
 def _combo(name: str, items: list[str], tip: str) -> QtWidgets.QComboBox:

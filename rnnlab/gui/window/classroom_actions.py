@@ -64,6 +64,9 @@ class ClassroomActions:
     def export_loss_history(self) -> str | None:
         return report_export.export_loss_history(self)
 
+    def export_loss_plot(self) -> str | None:
+        return report_export.export_loss_plot(self)
+
     def open_race(self) -> None:
         """The race window, set up with this window's text, model size and training settings."""
         if self.race_window is None:

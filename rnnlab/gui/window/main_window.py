@@ -98,6 +98,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self.model_panel = ModelPanel()
         self.training_panel = TrainingPanel()
         self.loss_plot = LossPlotPanel()
+        self.loss_plot.export_requested.connect(self.export_loss_plot)
         self.heatmap = HeatmapPanel()
         self.explain = ExplainTabs(self.heatmap)
         self.sampling_panel = SamplingPanel()
@@ -217,9 +218,6 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         path = self.prompts.open_text_path(self)
         if path:
             self.data_panel.open_path(path)
-
-    def export_loss_plot(self) -> None:
-        self.loss_plot.export_dialog()
 
     def toggle_sampling(self) -> None:
         self.sampling.toggle()

@@ -1,4 +1,4 @@
-"""File > Export run report… and Export loss history (CSV)…
+"""File > Export run report…, Export loss plot… and Export loss history (CSV)…
 
 Gathers what the window shows (the loss plot, the n-gram baseline line, the last sample and
 its memorisation meter) and hands it to the engine's writers (rnnlab.core.io.report,
@@ -30,6 +30,16 @@ def export_loss_history(window) -> str | None:
     """Ask where, write the CSV; the path written, or None."""
     return _export(window, "loss history", window.prompts.save_csv_path, "-loss.csv",
                    lambda _window, path, meta: write_history_csv(path, history_from(meta)))
+
+
+def export_loss_plot(window) -> str | None:
+    """Ask where, write the plot as PNG or SVG, or the loss history CSV (by the suffix)."""
+    def write(_window, path: str, meta: dict) -> None:
+        if path.lower().endswith(".csv"):
+            write_history_csv(path, history_from(meta))
+        else:
+            window.loss_plot.export_image(path)
+    return _export(window, "loss plot", window.prompts.save_plot_path, "-loss.png", write)
 
 
 def _export(window, what: str, ask, suffix: str, write) -> str | None:
