@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QSplashScreen
 
+SPLASH_TEXT = "#ffffff"  # over the icon; not from look.colors, which would load pyqtgraph before the splash
+
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 
 
@@ -22,7 +24,7 @@ def splash() -> QSplashScreen:
     pixmap = QPixmap(str(ICON)).scaled(160, 160) if ICON.is_file() else QPixmap(160, 160)
     screen = QSplashScreen(pixmap)
     screen.showMessage("rnnlab\nloading PyTorch…", Qt.AlignmentFlag.AlignBottom
-                       | Qt.AlignmentFlag.AlignHCenter, QColor("#ffffff"))
+                       | Qt.AlignmentFlag.AlignHCenter, QColor(SPLASH_TEXT))
     screen.show()
     return screen
 

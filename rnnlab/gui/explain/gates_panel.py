@@ -105,7 +105,7 @@ class GatesPanel(QtWidgets.QWidget):
             plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            colors.style_pen(plot.plot([0, 1], [1, 0]), "#999999", 1, dash=True)
+            colors.style_pen(plot.plot([0, 1], [1, 0]), colors.GUIDE, 1, dash=True)
             scatter = pg.ScatterPlotItem()
             colors.style_scatter(scatter, colors.BLUE, 7)
             plot.addItem(scatter)

@@ -27,14 +27,13 @@ from PySide6 import QtCore, QtWidgets
 
 from rnnlab.gui.explain.header import ExplainHeader
 from rnnlab.gui.look import colors
-from rnnlab.gui.plots.loss_plot import _CompactAxis
 from rnnlab.gui.plots.loss_series import LossSeries
+from rnnlab.gui.plots.plot_parts import CompactAxis
 from rnnlab.gui.plots.plot_range import follow_x, follow_y
 
 REDRAW_MS = 400  # at most 2.5 redraws a second: a second live plot beside the loss plot's 5
 SMOOTHING = 0.9  # EMA factor of the thick gradient-norm curve
 FLOOR = 1e-30  # zeros (a fully vanished gradient) are drawn here: log10(0) is -inf
-LAYER_COLORS = (colors.BLUE, colors.ORANGE, "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 EXPLANATION = (
     "<b>Left:</b> how strongly the error of the prediction reaches back to each earlier character "
     "(the size of d loss / d h<sub>t</sub>, log scale; the last character read is on the right). "
@@ -89,7 +88,7 @@ class GradientsPanel(QtWidgets.QWidget):
         colors.add_legend(item, offset=(-8, -8), pt=9, alpha=210)
 
     def _build_norm_plot(self) -> None:
-        self.norm_plot = plot = _plot_widget("gradNormPlot", _CompactAxis("bottom"))
+        self.norm_plot = plot = _plot_widget("gradNormPlot", CompactAxis("bottom"))
         item = plot.getPlotItem()
         colors.set_title(item, "whole gradient per training step", 10)
         _label(item, "training step", "gradient norm (log)")
@@ -188,11 +187,11 @@ class GradientsPanel(QtWidgets.QWidget):
         self.start_curves, self.flow_curves = [], []
         for k in range(layers):
             curve = item.plot(name=f"layer {k + 1}, at start")
-            colors.style_pen(curve, LAYER_COLORS[k % len(LAYER_COLORS)], 1.5, dash=True, alpha=120)
+            colors.style_pen(curve, colors.LAYER_COLORS[k % len(colors.LAYER_COLORS)], 1.5, dash=True, alpha=120)
             self.start_curves.append(curve)
         for k in range(layers):
             curve = item.plot(name=f"layer {k + 1}")
-            colors.style_pen(curve, LAYER_COLORS[k % len(LAYER_COLORS)], 2.5)
+            colors.style_pen(curve, colors.LAYER_COLORS[k % len(colors.LAYER_COLORS)], 2.5)
             self.flow_curves.append(curve)
 
     def _follow_flow(self) -> None:

@@ -18,8 +18,9 @@ from PySide6 import QtCore, QtWidgets
 
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout
+from rnnlab.gui.look.symbols import char_symbol
 from rnnlab.gui.look.widgets import refill_layer_and_quantity
-from rnnlab.gui.plots.heatmap_view import HeatmapView, char_symbol
+from rnnlab.gui.plots.heatmap_view import HeatmapView
 from rnnlab.gui.plots.plot_range import nice_ceil
 
 MAX_CHARS = 120  # longest window shown; longer texts are cut

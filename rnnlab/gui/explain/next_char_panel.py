@@ -265,7 +265,7 @@ class NextCharPanel(QtWidgets.QWidget):
                                 QtGui.QTextCursor.MoveMode.KeepAnchor)
             fmt = QtGui.QTextCharFormat()  # the chosen character: white on dark blue, over any red
             fmt.setBackground(QtGui.QColor(colors.DARK_BLUE))
-            fmt.setForeground(QtGui.QColor("#ffffff"))
+            fmt.setForeground(QtGui.QColor(colors.ON_DARK))
             sel.cursor, sel.format = cursor, fmt
             marks.append(sel)
         self.text_view.setExtraSelections(marks)

@@ -27,7 +27,13 @@ BLUE = "#1f77b4"
 DARK_BLUE = "#08306b"
 ORANGE = "#ff7f0e"
 AXIS = "#222222"
-RUN_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # tab10: one per race contender
+TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")  # matplotlib's first six
+RUN_COLORS = TAB10[:4]  # one per race contender
+LAYER_COLORS = TAB10  # one per layer (gradient flow)
+MARKER = "#000000"  # the outline of the chosen column on a heatmap (its maps are pale in the middle)
+BASELINE = "#777777"  # a reference level: the n-gram baseline in the race
+GUIDE = "#999999"  # a guide line, e.g. the gates' diagonal
+ON_DARK = "#ffffff"  # text over DARK_BLUE (the chosen character)
 
 _DIVERGING = ((0.0, "#2166ac"), (0.25, "#92c5de"), (0.5, "#ffffff"), (0.75, "#f4a582"), (1.0, "#b2182b"))
 _SEQUENTIAL = ((0.0, "#ffffff"), (0.5, "#9e9ac8"), (1.0, "#3f007d"))

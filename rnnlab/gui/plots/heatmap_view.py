@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from rnnlab.gui.look import colors, theme
-from rnnlab.gui.look.symbols import char_symbol  # noqa: F401 - also imported from here
+from rnnlab.gui.look.symbols import char_symbol
 
 _MIN_CHAR_PX = 11  # horizontal room one character label needs
 _MIN_UNIT_PX = 16  # vertical room one unit number needs
@@ -107,7 +107,7 @@ class HeatmapView:
         axis.setTextPen(look.foreground)
         axis.setPen(look.foreground)
         axis.setTickFont(look.font(10))
-        self.marker.setPen(look.pen("#000000", 2))  # cosmetic: 2 px at any zoom (4 presenting)
+        self.marker.setPen(look.pen(colors.MARKER, 2))  # cosmetic: 2 px at any zoom (4 presenting)
         self._tick_keys = (None, None)
         self._update_ticks()
 

@@ -25,21 +25,10 @@ from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
+from rnnlab.gui.plots.plot_parts import CompactAxis, set_curve
 from rnnlab.gui.plots.plot_range import follow_view
 
 REDRAW_MS = 200  # 5 Hz: live to the eye at a fraction of a core (benchmarks/RESULTS.md)
-
-
-class _CompactAxis(pg.AxisItem):
-    """Tick labels like 250k, 1.5M instead of 250000 or 1.5e+06."""
-
-    def tickStrings(self, values, scale, spacing):
-        big = max((abs(v) for v in values), default=0.0) * scale
-        for unit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-            if big >= 10 * unit or (big >= unit and spacing * scale >= unit / 100):
-                dec = max(0, -math.floor(math.log10(spacing * scale / unit))) if spacing > 0 else 0
-                return [f"{v * scale / unit:.{dec}f}{suffix}" if v else "0" for v in values]
-        return super().tickStrings(values, scale, spacing)
 
 
 class LossPlotPanel(QtWidgets.QWidget):
@@ -96,7 +85,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.export_button.clicked.connect(self.export_requested)
 
     def _build_plot(self) -> None:
-        self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": _CompactAxis("bottom")})
+        self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": CompactAxis("bottom")})
         item = self.plot.getPlotItem()
         colors.add_legend(item, offset=(-8, 8), pt=10, alpha=140)  # see-through: curves may pass under it
         self.raw_curve = item.plot(name="training, each step")
@@ -208,12 +197,12 @@ class LossPlotPanel(QtWidgets.QWidget):
         x = (s.chars if use_chars else s.steps)[:n]
         log = self.log_check.isChecked()
         if self.raw_check.isChecked():
-            _set_curve(self.raw_curve, x, s.loss[:n] * scale, s.nonfinite > 0, log)
+            set_curve(self.raw_curve, x, s.loss[:n] * scale, s.nonfinite > 0, log)
         # the smoothed curve is NaN only before the first finite loss
-        _set_curve(self.smooth_curve, x, s.smooth[:n] * scale, s.nonfinite > 0, log)
+        set_curve(self.smooth_curve, x, s.smooth[:n] * scale, s.nonfinite > 0, log)
         ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
         ev = ev.reshape(-1, 2)
-        _set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
+        set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
         self._draw_baseline(scale, log)
         self._follow_data(x, ev, scale, log)
 
@@ -272,15 +261,6 @@ class LossPlotPanel(QtWidgets.QWidget):
     def _on_raw_toggled(self, checked: bool) -> None:
         self.raw_curve.setVisible(checked)
         self._mark_dirty()
-
-
-def _set_curve(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, nonfinite: bool, log: bool) -> None:
-    """setData without pyqtgraph's finite check: drop NaN/inf (and y <= 0 on a log axis) first."""
-    if (nonfinite or log) and len(y):
-        keep = np.isfinite(y) & (y > 0) if log else np.isfinite(y)
-        if not keep.all():
-            x, y = x[keep], y[keep]
-    curve.setData(x, y, skipFiniteCheck=True)
 
 
 def _render_svg(item: pg.PlotItem) -> bytes:

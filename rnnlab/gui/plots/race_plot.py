@@ -18,8 +18,9 @@ from PySide6 import QtCore, QtWidgets
 
 from rnnlab.core.train.events import LN2
 from rnnlab.gui.look import colors
-from rnnlab.gui.plots.loss_plot import REDRAW_MS, _set_curve
+from rnnlab.gui.plots.loss_plot import REDRAW_MS
 from rnnlab.gui.plots.loss_series import LossSeries
+from rnnlab.gui.plots.plot_parts import set_curve
 from rnnlab.gui.plots.plot_range import follow_view
 
 SMOOTHING = 0.95  # many points per second per contender: smooth a little more than the main plot
@@ -45,7 +46,7 @@ class RacePlot(QtWidgets.QWidget):
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
                                              labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
-        colors.style_line(self.baseline_line, "#777777", 1.5)
+        colors.style_line(self.baseline_line, colors.BASELINE, 1.5)
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
         layout = QtWidgets.QVBoxLayout(self)
@@ -140,11 +141,11 @@ class RacePlot(QtWidgets.QWidget):
         for series, evals, smooth, val in self._runs:
             n = series.n
             x = {"time": series.seconds, "steps": series.steps, "chars": series.chars}[key][:n]
-            _set_curve(smooth, x, series.smooth[:n] * scale, True, False)
+            set_curve(smooth, x, series.smooth[:n] * scale, True, False)
             ex = np.array([p[{"time": "seconds", "steps": "step", "chars": "chars"}[key]] for p in evals],
                           dtype=np.float64)
             ey = np.array([p["val_loss"] for p in evals], dtype=np.float64) * scale
-            _set_curve(val, ex, ey, True, False)
+            set_curve(val, ex, ey, True, False)
             if n:
                 xs += [float(x[0]), float(x[-1])]
                 ys += [series.smooth_bounds[0] * scale, series.smooth_bounds[1] * scale]
