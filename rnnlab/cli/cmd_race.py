@@ -165,10 +165,10 @@ class TextRaceOutput(TextReporter):
 
     def start(self, race: Race) -> None:
         self.race = race
-        self._print(f"{race.corpus.summary()}")
+        self.print_line(f"{race.corpus.summary()}")
         for c in race.contenders:
-            self._print(f"  {c.label:<16} {count_parameters(c.model):>10,} parameters")
-        self._print(f"sharing the CPU by {race.fairness}; Ctrl-C ends the race early")
+            self.print_line(f"  {c.label:<16} {count_parameters(c.model):>10,} parameters")
+        self.print_line(f"sharing the CPU by {race.fairness}; Ctrl-C ends the race early")
 
     def on_event(self, index: int, event) -> None:
         label = self.race.labels[index]
@@ -176,10 +176,10 @@ class TextRaceOutput(TextReporter):
             self._last[index] = event.loss
             self._redraw()
         elif isinstance(event, EvalEvent):
-            self._print(f"{label}: step {event.step:,}: validation loss {event.val_loss:.4f} "
+            self.print_line(f"{label}: step {event.step:,}: validation loss {event.val_loss:.4f} "
                         f"nats/char ({event.val_bpc:.3f} bits/char)")
         elif isinstance(event, WarningEvent):
-            self._print(f"warning: {label}: {event.message}")
+            self.print_line(f"warning: {label}: {event.message}")
 
     def _redraw(self) -> None:
         now = time.monotonic()
@@ -193,7 +193,7 @@ class TextRaceOutput(TextReporter):
         self._line_open = True
 
     def done(self, results: list[dict], reason: str) -> None:
-        self._print(f"race over ({reason})")
+        self.print_line(f"race over ({reason})")
         print(format_table(results))
 
 

@@ -68,7 +68,7 @@ class TextReporter:
             self._on_step(event, progress)
         elif isinstance(event, EvalEvent):
             self._last_val = event.val_loss
-            self._print(f"step {event.step:,}: validation loss {event.val_loss:.4f} nats/char "
+            self.print_line(f"step {event.step:,}: validation loss {event.val_loss:.4f} nats/char "
                         f"({event.val_bpc:.3f} bits/char)")
         elif isinstance(event, WarningEvent):
             self.warning(event.kind, event.message)
@@ -100,12 +100,13 @@ class TextReporter:
         self._line_open = True
 
     def message(self, text: str) -> None:
-        self._print(text)
+        self.print_line(text)
 
     def warning(self, kind: str, text: str) -> None:
-        self._print(f"warning: {text}")
+        self.print_line(f"warning: {text}")
 
-    def _print(self, text: str) -> None:
+    def print_line(self, text: str) -> None:
+        """A line of its own (after the progress line, if one is showing)."""
         if self._line_open:
             self.stream.write("\n")
             self._line_open = False

@@ -6,7 +6,7 @@ from window_helpers import child
 
 from rnnlab.core.io.lesson import read_lesson
 from rnnlab.gui import MainWindow
-from rnnlab.gui.window.lessons import SHIPPED, hidden_panels, open_lesson
+from rnnlab.gui.window.lessons import SHIPPED, open_lesson
 
 LESSONS = sorted(SHIPPED.glob("*.rnnlab-lesson"))
 
@@ -31,7 +31,7 @@ def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):
     sample = window.sampling_panel.settings()
     assert (sample.prime, sample.length, sample.temperature) == (
         lesson.sampling["prime"], lesson.sampling["length"], lesson.sampling["temperature"])
-    assert hidden_panels(window) == lesson.hide
+    assert window.hidden_panels() == lesson.hide
     assert window.explain.tabText(window.explain.currentIndex()).lower() == lesson.view
     assert lesson.title in window.message_bar.text()
     racing = window.race_window is not None and window.race_window.isVisible()
@@ -42,7 +42,7 @@ def test_a_shipped_lesson_sets_up_the_window(window, path, qtbot):
         assert window.race_window.controls.seconds() == lesson.race["seconds"]
         assert window.race_window.prime_edit.text() == lesson.sampling["prime"]
     window.show_all_panels()
-    assert hidden_panels(window) == ()
+    assert window.hidden_panels() == ()
 
 
 def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_path, qtbot):
@@ -72,7 +72,7 @@ def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_pa
         assert trainer.model_config == window.session.trainer.model_config
         assert other.session.path is None and not other.session.dirty
         assert other.data_panel.corpus().decode(0, 20) == "abcabd abcabd\nabcabd"
-        assert hidden_panels(other) == ("inside",)
+        assert other.hidden_panels() == ("inside",)
         assert other.sampling_panel.settings().length == 77
     finally:
         other.close()

@@ -111,6 +111,18 @@ class ExplainTabs(QtWidgets.QTabWidget):
         elif view in (self.heatmap, self.gates, self.neuron_hunt):
             view.set_probe(self._result)
 
+    def view_name(self) -> str:
+        """The shown tab's name in lower case, as a lesson names it ("heatmap", "gates"...)."""
+        return self.tabText(self.currentIndex()).lower()
+
+    def show_view_named(self, name: str) -> bool:
+        """Show the tab of that name (any case); False when there is none."""
+        names = [self.tabText(i).lower() for i in range(self.count())]
+        if name.lower() not in names:
+            return False
+        self.setCurrentIndex(names.index(name.lower()))
+        return True
+
     def show_view(self, view: QtWidgets.QWidget) -> None:
         self.setCurrentIndex(next(i for i in range(self.count()) if self._view_in(self.widget(i)) is view))
 

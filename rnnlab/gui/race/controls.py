@@ -71,6 +71,16 @@ class RaceControls(QtWidgets.QWidget):
             spin.blockSignals(False)
         self._on_changed()
 
+    def configure(self, cells: set[str] | None, seconds: float | None, fair: str | None) -> None:
+        """Check exactly `cells`, set the budget and the fairness; None keeps what is set."""
+        if cells is not None:
+            for cell, check in self.cell_checks.items():
+                check.setChecked(cell in cells)
+        if seconds is not None:
+            self.seconds_spin.setValue(int(seconds))
+        if fair is not None and self.fair_combo.findData(fair) >= 0:
+            self.fair_combo.setCurrentIndex(self.fair_combo.findData(fair))
+
     def specs(self) -> list[tuple[str, None, None]]:
         return [(cell, None, None) for cell, check in self.cell_checks.items() if check.isChecked()]
 

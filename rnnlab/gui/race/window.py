@@ -122,6 +122,16 @@ class RaceWindow(QtWidgets.QWidget):
         name = corpus.name if corpus is not None else "no text"
         self.setWindowTitle(f"Race on {name} — rnnlab")
 
+    def configure(self, sampling: dict, cells: set[str] | None = None, seconds: float | None = None,
+                  fair: str | None = None) -> None:
+        """Set the race's controls (a lesson's race): sample settings (prime, length,
+        temperature), the cells that run, the time budget and what is kept fair."""
+        self.prime_edit.setText(sampling.get("prime", self.prime_edit.text()))
+        for key, spin in (("length", self.length_spin), ("temperature", self.temperature_spin)):
+            if key in sampling:
+                spin.setValue(sampling[key])
+        self.controls.configure(cells, seconds, fair)
+
     def set_baseline(self, corpus: Corpus, loss: float, label: str) -> None:
         """The n-gram baseline of `corpus`, counted in the background: shown if it is this race's text."""
         if corpus is self.corpus:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from rnnlab.core.io.autosave import SessionFolder, discard, leftovers
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.run_state import save_trainer
+from rnnlab.gui.window.interface import WindowInterface
 
 AUTOSAVE_MS = 3 * 60 * 1000
 BEST_MIN_STEPS = 100  # a new best is saved at most once per this many steps
@@ -24,7 +25,7 @@ BEST_MIN_STEPS = 100  # a new best is saved at most once per this many steps
 class Autosaver(QObject):
     _failed = Signal(str)  # from a saving thread: what went wrong (queued to the GUI thread)
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: WindowInterface) -> None:
         super().__init__(window)
         self.window = window
         self._saving: dict[str, threading.Thread] = {}  # file name -> its saving thread
@@ -107,10 +108,10 @@ class Autosaver(QObject):
     def _tell(self, message: str) -> None:
         if not self.failed:
             self.failed = True
-            self.window.message_bar.show_message(message, "warning")
+            self.window.show_message(message, "warning")
 
 
-def offer_restore(window) -> bool:
+def offer_restore(window: WindowInterface) -> bool:
     """At launch: if an earlier rnnlab did not exit cleanly and left a model, offer it back.
     True when it was restored."""
     found = leftovers()
@@ -130,8 +131,8 @@ def offer_restore(window) -> bool:
     discard(newest)
     window.session.path = None  # never save back into the autosave folder
     window.session.dirty = True  # it is not saved anywhere yet
-    window._update_title()
-    window.message_bar.show_message(
+    window.update_title()
+    window.show_message(
         f"Restored {newest.describe()} after rnnlab did not close normally. "
         "Save it (Ctrl+S) to keep it.", "info")
     return True

@@ -21,7 +21,7 @@ class CheckpointActions:
 
     def save_checkpoint_as(self) -> bool:
         if self.session.trainer is None:
-            self.message_bar.show_message("There is no model to save yet: train one first.", "info")
+            self.show_message("There is no model to save yet: train one first.", "info")
             return False
         suggested = self.session.path or f"{self.session.trainer.corpus.stem}.rnnlab"
         path = self.prompts.save_checkpoint_path(self, suggested)
@@ -31,10 +31,10 @@ class CheckpointActions:
         try:
             saved = self.session.save(path)
         except (CheckpointError, OSError, ValueError) as exc:
-            self.message_bar.show_message(f"Could not save: {exc}", "error")
+            self.show_message(f"Could not save: {exc}", "error")
             return False
-        self.statusBar().showMessage(f"Saved {saved}", 5000)
-        self._update_title()
+        self.show_status(f"Saved {saved}", 5000)
+        self.update_title()
         return True
 
     def open_checkpoint_dialog(self) -> None:
@@ -49,7 +49,7 @@ class CheckpointActions:
             corpus = corpus_for(read_metadata(path), fallback=self.data_panel.current_source())
             trainer = self.session.open(path, corpus)
         except (CheckpointError, CorpusError, OSError, ValueError) as exc:
-            self.message_bar.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
+            self.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
             return False
         self.show_trainer(trainer)
         return True
@@ -68,7 +68,7 @@ class CheckpointActions:
         self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
         if h.evals:
             self.status.show_val(h.evals[-1][1])
-        self._update_title()
+        self.update_title()
 
     def settle_unsaved(self) -> bool:
         """Offer to save unsaved progress; False means the user cancelled."""

@@ -2,7 +2,7 @@
 view modes (presentation, full screen, themes).
 
 A mixin of MainWindow (it uses the window's session, panels, prompts and message bar);
-the work itself is in lessons.py, download_dialog.py, report_export.py, race_window.py
+the work itself is in lessons.py, panels/download_dialog.py, report_export.py, race/window.py
 and presentation.py.
 """
 
@@ -35,7 +35,7 @@ class ClassroomActions:
             lessons.save_lesson(self, path, with_model)
 
     def show_all_panels(self) -> None:
-        lessons.set_hidden_panels(self, ())
+        self.set_hidden_panels(())
 
     def download_text_dialog(self) -> None:
         if self.download_dialog is None:
@@ -50,11 +50,11 @@ class ClassroomActions:
     def _on_download_text_chosen(self, spec: str) -> None:
         self.data_panel.refresh()
         if self.session.trainer is not None:
-            self.message_bar.show_message(
+            self.show_message(
                 f"{spec} is downloaded. Reset the model to train on it (it is in the Text "
                 "panel's list).", "info")
         elif self.data_panel.load_source(spec):
-            self.message_bar.show_message(
+            self.show_message(
                 f"Opened {spec}. It is kept on this computer: it works offline from now on.", "info")
         # else the Text panel says why it could not be opened
 
@@ -67,7 +67,7 @@ class ClassroomActions:
     def export_loss_plot(self) -> str | None:
         return report_export.export_loss_plot(self)
 
-    def open_race(self) -> None:
+    def open_race(self) -> RaceWindow:
         """The race window, set up with this window's text, model size and training settings."""
         if self.race_window is None:
             self.race_window = RaceWindow(self)
@@ -79,11 +79,12 @@ class ClassroomActions:
         self.race_window.show()
         self.race_window.raise_()
         self.race_window.activateWindow()
+        return self.race_window
 
     def _on_race_started(self) -> None:
         if self.session.is_running():  # two trainings would halve each other's speed
             self.session.pause()
-            self.message_bar.show_message("Training here is paused while the race runs.", "info")
+            self.show_message("Training here is paused while the race runs.", "info")
 
     def toggle_presentation(self, on: bool | None = None) -> None:
         self.view_modes.set_presentation(on)

@@ -15,26 +15,27 @@ from pathlib import Path
 
 from rnnlab.core.data.corpus import CorpusError, is_named_source
 from rnnlab.core.io.checkpoint import CheckpointError
-from rnnlab.core.io.lesson import PANELS, SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
+from rnnlab.core.io.lesson import SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
 from rnnlab.core.train.race import parse_cells
+from rnnlab.gui.window.interface import WindowInterface
 
 SHIPPED = Path(__file__).resolve().parents[3] / "assets" / "lessons"  # in a source checkout
 MAX_EMBEDDED_CHARS = 4_000_000  # a file text larger than this is not copied into a lesson
 
 
-def open_lesson(window, path: str) -> bool:
+def open_lesson(window: WindowInterface, path: str) -> bool:
     """Read and apply the lesson at `path`; a problem is shown in the message bar."""
     try:
         lesson = read_lesson(path)
     except LessonError as exc:
-        window.message_bar.show_message(f"Could not open the lesson {os.path.basename(path)}: {exc}", "error")
+        window.show_message(f"Could not open the lesson {os.path.basename(path)}: {exc}", "error")
         return False
     if window.session.dirty and not window.settle_unsaved():
         return False
     return apply_lesson(window, lesson)
 
 
-def apply_lesson(window, lesson: Lesson) -> bool:
+def apply_lesson(window: WindowInterface, lesson: Lesson) -> bool:
     window.discard_model()
     panel, failures = window.data_panel, []
     panel.corpus_failed.connect(failures.append)
@@ -44,7 +45,7 @@ def apply_lesson(window, lesson: Lesson) -> bool:
         panel.corpus_failed.disconnect(failures.append)
     if not loaded:
         why = failures[0] if failures else "unknown reason"
-        window.message_bar.show_message(f"The lesson's text could not be opened: {why}", "error")
+        window.show_message(f"The lesson's text could not be opened: {why}", "error")
         return False
     corpus = panel.corpus()
     current = window.model_panel.model_config(len(corpus.vocab))
@@ -53,26 +54,26 @@ def apply_lesson(window, lesson: Lesson) -> bool:
     tp.set_config(replace(tp.train_config(window.model_panel.device()), **lesson.training))
     tp.set_budget(lesson.budget)
     window.sampling_panel.set_settings(lesson.sampling)
-    set_hidden_panels(window, lesson.hide)
+    window.set_hidden_panels(lesson.hide)
     if lesson.view:
-        _show_view(window.explain, lesson.view)
+        window.explain.show_view_named(lesson.view)
     if lesson.checkpoint is not None and not _open_embedded_checkpoint(window, lesson.checkpoint, corpus):
         return False
     if lesson.race:
         _open_race(window, lesson.race, lesson.sampling)
     text = f"<b>Lesson: {_escape(lesson.title)}</b>"
-    window.message_bar.show_message(text + (f"<br>{_escape(lesson.description)}" if lesson.description else ""), "info")
+    window.show_message(text + (f"<br>{_escape(lesson.description)}" if lesson.description else ""), "info")
     return True
 
 
-def _open_embedded_checkpoint(window, data: bytes, corpus) -> bool:
+def _open_embedded_checkpoint(window: WindowInterface, data: bytes, corpus) -> bool:
     fd, tmp = tempfile.mkstemp(suffix=".rnnlab")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         trainer = window.session.open(tmp, corpus)
     except (CheckpointError, CorpusError, OSError, ValueError) as exc:
-        window.message_bar.show_message(f"The lesson's model could not be opened: {exc}", "error")
+        window.show_message(f"The lesson's model could not be opened: {exc}", "error")
         return False
     finally:
         os.unlink(tmp)
@@ -81,38 +82,12 @@ def _open_embedded_checkpoint(window, data: bytes, corpus) -> bool:
     return True
 
 
-def _open_race(window, race: dict, sampling: dict) -> None:
-    window.open_race()
-    rw = window.race_window
-    rw.prime_edit.setText(sampling.get("prime", rw.prime_edit.text()))
-    for key, spin in (("length", rw.length_spin), ("temperature", rw.temperature_spin)):
-        if key in sampling:
-            spin.setValue(sampling[key])
-    controls = rw.controls
+def _open_race(window: WindowInterface, race: dict, sampling: dict) -> None:
     cells = {cell for cell, _, _ in parse_cells(race.get("cells", "rnn,lstm,gru"))}
-    for cell, check in controls.cell_checks.items():
-        check.setChecked(cell in cells)
-    controls.seconds_spin.setValue(int(race.get("seconds", controls.seconds())))
-    controls.fair_combo.setCurrentIndex(controls.fair_combo.findData(race.get("fair", "time")))
+    window.open_race().configure(sampling, cells, race.get("seconds"), race.get("fair", "time"))
 
 
-def set_hidden_panels(window, hide) -> None:
-    for name, box in window.panel_boxes.items():
-        box.setVisible(name not in hide)
-    window.controls_scroll.setVisible(not {"text", "model", "training"} <= set(hide))
-
-
-def hidden_panels(window) -> tuple[str, ...]:
-    return tuple(name for name in PANELS if window.panel_boxes[name].isHidden())
-
-
-def _show_view(tabs, view: str) -> None:
-    names = [tabs.tabText(i).lower() for i in range(tabs.count())]
-    if view in names:
-        tabs.setCurrentIndex(names.index(view))
-
-
-def lesson_from_window(window, title: str, with_checkpoint: bool) -> Lesson:
+def lesson_from_window(window: WindowInterface, title: str, with_checkpoint: bool) -> Lesson:
     """What is on screen as a lesson. Raises LessonError when it cannot be one."""
     corpus = window.session.trainer.corpus if window.session.trainer else window.data_panel.corpus()
     if corpus is None:
@@ -123,7 +98,7 @@ def lesson_from_window(window, title: str, with_checkpoint: bool) -> Lesson:
                           f"{MAX_EMBEDDED_CHARS:,}")
     model = window.model_panel.model_config(len(corpus.vocab)).to_dict()
     train = window.training_panel.train_config(window.model_panel.device())
-    tab = window.explain.tabText(window.explain.currentIndex()).lower()
+    tab = window.explain.view_name()
     return Lesson(
         title=title, corpus=named, text=None if named else corpus.decode(0, corpus.n_chars),
         text_name=corpus.name,
@@ -132,7 +107,7 @@ def lesson_from_window(window, title: str, with_checkpoint: bool) -> Lesson:
                   "clip": train.clip, "carry_hidden": train.carry_hidden},
         budget=window.training_panel.budget_spec(),
         sampling=_sampling(window.sampling_panel.settings()),
-        hide=hidden_panels(window), view=tab if tab in VIEWS else None,
+        hide=window.hidden_panels(), view=tab if tab in VIEWS else None,
         checkpoint=_checkpoint_bytes(window) if with_checkpoint else None)
 
 
@@ -142,7 +117,7 @@ def _sampling(settings) -> dict:
     return d if settings.seed is None else {**d, "seed": settings.seed}
 
 
-def _checkpoint_bytes(window) -> bytes | None:
+def _checkpoint_bytes(window: WindowInterface) -> bytes | None:
     if window.session.trainer is None:
         return None
     folder = tempfile.mkdtemp()
@@ -156,16 +131,16 @@ def _checkpoint_bytes(window) -> bytes | None:
         os.rmdir(folder)
 
 
-def save_lesson(window, path: str, with_checkpoint: bool) -> bool:
+def save_lesson(window: WindowInterface, path: str, with_checkpoint: bool) -> bool:
     if not path.endswith(SUFFIX):
         path += SUFFIX
     try:
         lesson = lesson_from_window(window, Path(path).name.removesuffix(SUFFIX), with_checkpoint)
         write_lesson(path, lesson)
     except (LessonError, OSError, CheckpointError) as exc:
-        window.message_bar.show_message(f"Could not save the lesson: {exc}", "error")
+        window.show_message(f"Could not save the lesson: {exc}", "error")
         return False
-    window.statusBar().showMessage(f"Saved the lesson {path}", 5000)
+    window.show_status(f"Saved the lesson {path}", 5000)
     return True
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core.data.corpus import CorpusError
-from rnnlab.core.io.lesson import SUFFIX
+from rnnlab.core.io.lesson import PANELS, SUFFIX
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.presets import DEFAULT_CORPUS
 from rnnlab.gui.explain.heatmap_panel import HeatmapPanel
@@ -65,7 +65,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
-        self.view_modes = ViewModes(self, self.actions)  # theme and presentation mode from the settings
+        self.view_modes = ViewModes(self, self.actions, self.main_splitter, self.center_splitter)
         self.status = TrainingStatus(self.statusBar())
         self.sampling = SamplingController(self, self.sampling_panel, self.session)
         self._wire()
@@ -261,7 +261,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         trainer = self.session.trainer
         if trainer is not None and state != "running":  # show the exact final counters
             self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
-        self._update_title()
+        self.update_title()
 
     def _on_session_metrics(self, batch: dict) -> None:
         self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
@@ -274,7 +274,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             trainer = self.session.trainer
             self.status.show_step(last, trainer.train_seconds if trainer else 0.0)
             self.status.show_budget(*self.session.budget_progress())
-            self._update_title()
+            self.update_title()
 
     def _on_session_probed(self, result) -> None:
         trainer = self.session.trainer
@@ -322,12 +322,29 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             self.status.show_budget(1.0, 0.0)  # the last metrics came a little before the end
             self.statusBar().showMessage("Budget reached: training stopped", 8000)
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         name = os.path.basename(self.session.path) if self.session.path else "untitled"
         star = "*" if self.session.dirty else ""
         title = f"{name}{star} — rnnlab" if self.session.trainer else "rnnlab"
         if title != self.windowTitle():
             self.setWindowTitle(title)
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        """A message above the panels (rich text; kind: info, warning or error)."""
+        self.message_bar.show_message(text, kind)
+
+    def show_status(self, text: str, ms: int = 5000) -> None:
+        """A passing note in the status bar."""
+        self.statusBar().showMessage(text, ms)
+
+    def set_hidden_panels(self, hide) -> None:
+        """Hide the panels named (core.io.lesson.PANELS), show the others."""
+        for name, box in self.panel_boxes.items():
+            box.setVisible(name not in hide)
+        self.controls_scroll.setVisible(not {"text", "model", "training"} <= set(hide))
+
+    def hidden_panels(self) -> tuple[str, ...]:
+        return tuple(name for name in PANELS if self.panel_boxes[name].isHidden())
 
     def _offer_restore(self) -> None:
         offer_restore(self)

@@ -41,9 +41,14 @@ def stored_presentation() -> bool:
 class ViewModes(QObject):
     """Applies and remembers the View menu's choices; keeps its ticks in step."""
 
-    def __init__(self, window: QMainWindow, actions: dict[str, QAction]) -> None:
+    def __init__(self, window: QMainWindow, actions: dict[str, QAction], columns: QSplitter,
+                 centre: QSplitter) -> None:
+        """columns: the window's three columns (settings, plots, sampling); centre: the middle
+        column's two rows (loss plot, inside the network)."""
         super().__init__(window)
         self._window = window
+        self._columns, self._centre = columns, centre
+        self._centre_before: list[int] | None = None  # the rows' heights before presentation mode
         self._actions = actions
         self._state_before_full_screen = Qt.WindowState.WindowNoState
         self._sizes_before: list[int] | None = None  # the columns' widths before presentation mode
@@ -66,8 +71,7 @@ class ViewModes(QObject):
         self._sync()
 
     def _splitter(self) -> QSplitter | None:
-        splitter = getattr(self._window, "main_splitter", None)
-        return splitter if isinstance(splitter, QSplitter) and splitter.count() == 3 else None
+        return self._columns if self._columns.count() == 3 else None
 
     def _share_width(self, splitter: QSplitter, on: bool) -> None:
         """Columns (settings, plots, sampling) for the new font size; see the module docstring."""
@@ -108,15 +112,15 @@ class ViewModes(QObject):
 
     def _share_height(self, on: bool) -> None:
         """The loss plot a larger share of the middle column (its larger labels need room)."""
-        centre = getattr(self._window, "center_splitter", None)
-        if not isinstance(centre, QSplitter) or centre.count() != 2:
+        centre = self._centre
+        if centre.count() != 2:
             return
         if on:
             self._centre_before = centre.sizes()
             total = sum(self._centre_before)
             loss = max(round(LOSS_SHARE * total), self._centre_before[0])
             centre.setSizes([loss, total - loss])
-        elif getattr(self, "_centre_before", None):
+        elif self._centre_before:
             centre.setSizes(self._centre_before)
             self._centre_before = None
 

@@ -18,21 +18,22 @@ from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.io.history_csv import write_history_csv
 from rnnlab.core.io.report import RunReport, render_html, write_report
 from rnnlab.core.io.run_state import history_from
+from rnnlab.gui.window.interface import WindowInterface
 from rnnlab.gui.workers.baseline import BASELINE_ORDER
 
 
-def export_run_report(window) -> str | None:
+def export_run_report(window: WindowInterface) -> str | None:
     """Ask where, write the report; the path written, or None (cancelled, no model, failed)."""
     return _export(window, "report", window.prompts.save_report_path, "-report.html", _write_report)
 
 
-def export_loss_history(window) -> str | None:
+def export_loss_history(window: WindowInterface) -> str | None:
     """Ask where, write the CSV; the path written, or None."""
     return _export(window, "loss history", window.prompts.save_csv_path, "-loss.csv",
                    lambda _window, path, meta: write_history_csv(path, history_from(meta)))
 
 
-def export_loss_plot(window) -> str | None:
+def export_loss_plot(window: WindowInterface) -> str | None:
     """Ask where, write the plot as PNG or SVG, or the loss history CSV (by the suffix)."""
     def write(_window, path: str, meta: dict) -> None:
         if path.lower().endswith(".csv"):
@@ -42,11 +43,11 @@ def export_loss_plot(window) -> str | None:
     return _export(window, "loss plot", window.prompts.save_plot_path, "-loss.png", write)
 
 
-def _export(window, what: str, ask, suffix: str, write) -> str | None:
+def _export(window: WindowInterface, what: str, ask, suffix: str, write) -> str | None:
     """Without a model, say so; else ask where, read the run as it is now and write it."""
     session = window.session
     if session.trainer is None:
-        window.message_bar.show_message(
+        window.show_message(
             f"There is no model yet: train one (or open a checkpoint) first, then export its {what}.", "info")
         return None
     path = ask(window, _stem(session) + suffix)
@@ -55,13 +56,13 @@ def _export(window, what: str, ask, suffix: str, write) -> str | None:
     try:
         write(window, path, session.run_metadata())
     except (OSError, ValueError) as exc:
-        window.message_bar.show_message(f"Could not export the {what}: {exc}", "error")
+        window.show_message(f"Could not export the {what}: {exc}", "error")
         return None
-    window.statusBar().showMessage(f"{what.capitalize()} saved to {path}", 8000)
+    window.show_status(f"{what.capitalize()} saved to {path}", 8000)
     return path
 
 
-def _write_report(window, path: str, meta: dict) -> None:
+def _write_report(window: WindowInterface, path: str, meta: dict) -> None:
     report = gather_report(window, meta)
     if path.lower().endswith(".pdf"):
         write_pdf(path, render_html(report))
@@ -69,7 +70,7 @@ def _write_report(window, path: str, meta: dict) -> None:
         write_report(path, report)
 
 
-def gather_report(window, meta: dict) -> RunReport:
+def gather_report(window: WindowInterface, meta: dict) -> RunReport:
     panel, plot = window.sampling_panel, window.loss_plot
     sample = panel.last_sample() or None
     settings, step = window.sampling.last_request if sample and window.sampling.last_request else (None, None)
