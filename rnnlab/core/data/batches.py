@@ -1,9 +1,9 @@
 """char-rnn style batches for truncated back-propagation through time.
 
-The training text is cut into B contiguous streams that are read in parallel, S characters
+The training text is cut into B contiguous streams that are read in parallel, T characters
 at a time. With the text "abcdefghijklmnopqrstuvwx" (24 chars, 23 usable pairs), B = 3:
 
-    stream 0: a b c d e f g        x = a b c | d e f      (S = 3)
+    stream 0: a b c d e f g        x = a b c | d e f      (T = 3)
     stream 1: h i j k l m n        y = b c d | e f g
     stream 2: o p q r s t u        (rows of x, y are the batch; columns are time)
 
@@ -23,8 +23,8 @@ import torch
 
 @dataclass(frozen=True)
 class Batch:
-    x: torch.Tensor  # (B, S) int64 input ids
-    y: torch.Tensor  # (B, S) int64 next-char targets
+    x: torch.Tensor  # (B, T) int64 input ids
+    y: torch.Tensor  # (B, T) int64 next-char targets
     reset: bool  # True at the start of an epoch: begin from a zero hidden state
 
 

@@ -177,7 +177,7 @@ class Trainer:
     def _forward_backward(self, x, y) -> tuple[float, float, object]:
         x, y = x.to(self.device), y.to(self.device)
         self.model.train()
-        logits, hidden = self.model(x, self.hidden)  # (B, S, V)
+        logits, hidden = self.model(x, self.hidden)  # (B, T, V)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -153,8 +153,8 @@ def loss_plot_widget(name: str, min_height: int, **kwargs) -> pg.PlotWidget:
 
 def draw_thinned(curve) -> None:
     """A long live curve: only the visible part, and per screen pixel only its lowest and
-    highest point. (pyqtgraph's auto mode keeps 5 points a pixel: with 20,000 steps the loss
-    plot then took 33 ms to paint, not 12, and the GUI thread ran late while training.)"""
+    highest point (pyqtgraph's auto mode keeps 5 a pixel, which paints slowly enough to make
+    the GUI thread late while training; benchmarks/RESULTS.md, "The app under load")."""
     curve.opts["autoDownsampleFactor"] = 1.0
     curve.setDownsampling(auto=True, method="peak")
     curve.setClipToView(True)
@@ -230,7 +230,7 @@ def _ramp_colors(frac: np.ndarray, stops) -> list[str]:
     """"#rrggbb" per fraction along the colour stops (clipped to [0, 1]; NaN -> 0)."""
     frac = np.clip(np.nan_to_num(np.atleast_1d(frac)), 0.0, 1.0)
     pos = np.array([p for p, _ in stops])
-    rgb = np.array([_rgb(c) for _, c in stops], dtype=np.float64)  # (S, 3)
+    rgb = np.array([_rgb(c) for _, c in stops], dtype=np.float64)  # (stops, 3)
     channels = [np.interp(frac, pos, rgb[:, k]) for k in range(3)]
     out = np.rint(np.stack(channels, axis=-1)).astype(int)  # (N, 3)
     return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in out]

@@ -1,8 +1,8 @@
 """DataPanel: where the text comes from (built-ins, downloaded texts, files, pasted text) and
 what it holds.
 
-Loading is synchronous for now (the 2 MB built-in takes ~0.2 s). Every failure is shown
-in the panel and the previously loaded corpus is kept.
+Small texts load at once; big ones on a loader thread, with progress and Cancel. Every
+failure is shown in the panel and the previously loaded corpus is kept.
 """
 
 from __future__ import annotations

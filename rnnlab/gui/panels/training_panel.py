@@ -19,8 +19,8 @@ BUDGETS = (("none", "until stopped"), ("steps", "steps"), ("seconds", "seconds")
 
 
 def default_threads() -> int:
-    """All cores but one, which the window needs to stay smooth (measured: on 2 cores the app
-    trains as fast with 1 thread as with 2, and stays smoother; benchmarks/RESULTS.md)."""
+    """All cores but one, which the window needs to stay smooth (benchmarks/RESULTS.md,
+    "The app under load")."""
     return max(1, (os.cpu_count() or 1) - 1)
 
 

@@ -10,8 +10,8 @@ from rnnlab.core.analysis.ngram import NGramError, validation_loss
 from rnnlab.gui.workers.background import LatestOnly
 
 BASELINE_ORDER = 5  # the best order on tiny-shakespeare (1.67 nats/char)
-# Fitted on at most this many training characters (the last ones): ~0.2 GB and ~4.5 s of
-# counting. A 100 MB text counted whole took 7 GB and 4 minutes of a core beside training.
+# Fitted on at most this many training characters (the last ones), so that a huge text costs
+# seconds and a fraction of a GB beside training, not minutes and gigabytes (docs/reliability.md).
 BASELINE_FIT_CHARS = 4_000_000
 
 
@@ -35,7 +35,7 @@ def baseline_label(corpus) -> str:
 
 
 # The memorisation meter searches the whole training text; past this many characters a
-# search would take too long and too much memory (a 100 MB text: 30 s and 4 GB a sample).
+# search would take too long and too much memory for each sample (docs/reliability.md).
 MEMORISATION_MAX_CHARS = 16_000_000
 
 
