@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from rnnlab.core.data.builtin_corpora import BuiltinInfo, list_builtins
 from rnnlab.core.data.corpus import Corpus, CorpusError, corpus_from_text, is_named_source, load_corpus
 from rnnlab.core.data.downloads import cached_downloads
+from rnnlab.core.io.file_kind import file_kind
 from rnnlab.gui.look import prompts, settings, theme
 from rnnlab.gui.look.symbols import show_char
 from rnnlab.gui.panels import text_loader
@@ -371,14 +372,16 @@ class DataPanel(QWidget):
         return [u.toLocalFile() for u in urls if u.isLocalFile() and os.path.isfile(u.toLocalFile())]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if self._local_files(event):
+        # a checkpoint or a lesson is not a text: ignored here, the window opens it
+        files = self._local_files(event)
+        if files and file_kind(files[0]) == "text":
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         files = self._local_files(event)
-        if files:
+        if files and file_kind(files[0]) == "text":
             event.acceptProposedAction()
             self.open_path(files[0])
         else:

@@ -11,7 +11,8 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core.data.corpus import CorpusError
-from rnnlab.core.io.lesson import PANELS, SUFFIX
+from rnnlab.core.io.file_kind import file_kind
+from rnnlab.core.io.lesson import PANELS
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.presets import DEFAULT_CORPUS
 from rnnlab.gui.explain.heatmap_panel import HeatmapPanel
@@ -78,7 +79,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
     def _open_first_text(self, text: str | None) -> None:
         """The text asked for (or the last one); if it cannot be opened, say so and fall
         back to the built-in default, so that Start works at once."""
-        if text and text.endswith(SUFFIX):  # a lesson: the default text first, then the lesson
+        if text and file_kind(text) == "lesson":  # a lesson: the default text first, then the lesson
             self.data_panel.load_source(DEFAULT_CORPUS)
             lessons.open_lesson(self, text)
             return
@@ -356,12 +357,18 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if not paths:
-            return
-        if paths[0].endswith(".rnnlab"):
-            self.open_checkpoint(paths[0])
+        if paths:
+            self.open_file(paths[0])
+
+    def open_file(self, path: str) -> None:
+        """A file dropped or opened from the desktop: a checkpoint, a lesson or a text."""
+        kind = file_kind(path)
+        if kind == "checkpoint":
+            self.open_checkpoint(path)
+        elif kind == "lesson":
+            lessons.open_lesson(self, path)
         elif self.session.trainer is None:
-            self.data_panel.open_path(paths[0])
+            self.data_panel.open_path(path)
         else:
             self.message_bar.show_message("Reset the model to train on another text.", "info")
 
