@@ -189,3 +189,25 @@ def test_a_file_without_a_command_opens_the_app_on_it(monkeypatch):
     assert main(["notes.txt"]) == 0
     assert main([]) == 0
     assert opened == ["lessons/demo.rnnlab-lesson", "notes.txt", None]
+
+
+@pytest.mark.parametrize("where", ["no/such/folder/m.rnnlab", "."])
+def test_an_unwritable_out_is_refused_before_training(capsys, tmp_path, where):
+    target = tmp_path / where
+    code, out, err = run_cli(capsys, "train", TEXT, *TINY, "--steps", "100000", "--json", "--out", str(target))
+    assert code == 2 and err.startswith("error: could not save ") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not [r for r in json_lines(out) if r.get("event") == "step"]  # not one step was taken
+
+
+def test_export_to_an_unwritable_file_is_refused_first(trained, capsys, tmp_path):
+    path, _ = trained
+    code, out, err = run_cli(capsys, "export", str(path), "--csv", str(tmp_path / "a.csv"),
+                             "--html", str(tmp_path / "missing" / "r.html"))
+    assert code == 2 and "could not save" in err and not (tmp_path / "a.csv").exists()
+
+
+def test_check_writable_leaves_nothing_behind(tmp_path):
+    from rnnlab.core.io.atomic import check_writable
+    assert check_writable(tmp_path / "x.rnnlab") == tmp_path / "x.rnnlab"
+    assert list(tmp_path.iterdir()) == []

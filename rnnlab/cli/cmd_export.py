@@ -17,6 +17,7 @@ from rnnlab.cli.errors import UsageError
 from rnnlab.core.analysis.memorisation import measure_text
 from rnnlab.core.analysis.ngram import NGramError, validation_loss
 from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.checkpoint import read_metadata
 from rnnlab.core.io.history_csv import write_history_csv
 from rnnlab.core.io.report import RunReport, write_report
@@ -43,6 +44,9 @@ def run(args) -> int:
         raise UsageError("say what to export: --csv FILE and/or --html FILE")
     # a fresh seed, written in the report, so that the sample can be made again
     settings = sample_settings(args, seed=random.randrange(2**31)) if args.html else None
+    for target in (args.csv, args.html):
+        if target:
+            check_writable(target)  # before the sample for the report is made
     meta = read_metadata(args.checkpoint)
     if args.csv:
         print(f"wrote {write_history_csv(args.csv, history_from(meta))}")

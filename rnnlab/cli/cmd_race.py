@@ -12,6 +12,7 @@ from rnnlab.cli.cmd_train import TRAIN_OPTIONS, add_text_options, add_training_o
 from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import TextReporter
 from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.run_state import save_trainer
 from rnnlab.core.nn.model import count_parameters
 from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
@@ -77,6 +78,8 @@ def _make_race(args) -> Race:
     train = preset.train_config(**given(args, TRAIN_OPTIONS))
     if args.save and not Path(args.save).is_dir():
         raise UsageError(f"--save: {args.save} is not a folder")
+    if args.save:
+        check_writable(Path(args.save) / "race.rnnlab")  # before the race, not after it
     return Race(corpus, make_contenders(parse_cells(args.cells), base, train, args.params), args.fair)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import Budget, JsonReporter, TextReporter
 from rnnlab.core.data.corpus import load_corpus
+from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.checkpoint import read_metadata
 from rnnlab.core.io.run_state import corpus_for, load_trainer, save_trainer
 from rnnlab.core.nn.model import CELLS
@@ -79,7 +80,7 @@ def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
     trainer = _resume(args) if args.resume else _fresh(args)
-    out = Path(args.out or args.resume or _default_out(trainer))
+    out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training
     reporter.message(f"{trainer.corpus.summary()}")
     for warning in trainer.corpus.warnings:
         reporter.warning("corpus", warning)

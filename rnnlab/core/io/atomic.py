@@ -44,6 +44,23 @@ def atomic_write(path: str | os.PathLike, data: bytes, error: type[Exception] = 
     return path
 
 
+def check_writable(path: str | os.PathLike, error: type[Exception] = SaveError) -> pathlib.Path:
+    """Raise `error` now if atomic_write(path) would fail for want of a folder or the right to
+    write there, so that long work is not started for nothing. Makes and removes a temp file
+    beside the target, the one test that holds on every platform and file system."""
+    path = pathlib.Path(path)
+    if path.is_dir():
+        raise error(f"could not save {path}: it is a folder; give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise error(f"could not save {path}: {reason(e)}") from e
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    return path
+
+
 def reason(e: OSError) -> str:
     """The readable part of an OSError ("Permission denied"), without errno and path."""
     return e.strerror or (os.strerror(e.errno) if e.errno else str(e))
