@@ -48,10 +48,10 @@ def test_a_race_draws_every_contender_and_ends_with_standings(race, qtbot):
         x, y = race.plot.curve_data(k)
         assert len(x) > 0 and x[-1] == pytest.approx(trainer.train_seconds)
         assert race.plot.last_val(k) == trainer.history.evals[-1][1]  # final validation shown
-    # equal time: the contenders' training times differ by about one step at most
+    # equal time: the contenders' training times differ by one step at most (the longest
+    # single step, not the mean, which a busy machine can exceed many times over)
     times = [t.train_seconds for t in trainers]
-    longest_step = max(t.train_seconds / t.step_count for t in trainers)
-    assert max(times) - min(times) <= 2 * longest_step
+    assert max(times) - min(times) <= race.race.longest_step
     assert sum(times) >= 2.0
     standings = child(race, QLabel, "raceStandingsLabel").text()
     assert "Race over." in standings and standings.count("<tr>") == 4

@@ -99,6 +99,9 @@ class Race:
         self.corpus, self.contenders, self.fairness = corpus, contenders, fairness
         self.trainers = [Trainer(corpus, c.model, c.train) for c in contenders]
         self.out: set[int] = set()  # contenders the guard paused: they sit out the rest
+        # the longest single step so far (s): with "time" fairness the turn-taking keeps the
+        # contenders' training times within this of each other
+        self.longest_step = 0.0
 
     @property
     def labels(self) -> list[str]:
@@ -125,7 +128,9 @@ class Race:
         if index is None:
             return None
         trainer = self.trainers[index]
+        before = trainer.train_seconds
         events = trainer.step()
+        self.longest_step = max(self.longest_step, trainer.train_seconds - before)
         if trainer.paused:  # the guard stopped a diverging run: the others go on
             self.out.add(index)
             events.append(WarningEvent(trainer.step_count, "out",
