@@ -85,8 +85,17 @@ def test_live_learning_rate_change_applies_at_the_next_step(small_corpus):
         trainer.set_lr(0)
 
 
-def test_pause_resume_stop_from_another_thread(small_corpus):
+def test_pause_resume_stop_from_another_thread(small_corpus, monkeypatch):
     trainer = make_trainer(small_corpus)
+    entered, left = threading.Event(), threading.Event()
+    real_wait = trainer.wait_until_resumed
+
+    def observed_wait():  # tells the test when the loop has finished its step and waits
+        entered.set()
+        real_wait()
+        left.set()
+
+    monkeypatch.setattr(trainer, "wait_until_resumed", observed_wait)
     result = {}
     thread = threading.Thread(target=lambda: result.setdefault("why", trainer.run(lambda e: None)))
     thread.start()
@@ -94,10 +103,9 @@ def test_pause_resume_stop_from_another_thread(small_corpus):
     while trainer.step_count < 3 and time.monotonic() < deadline:
         time.sleep(0.01)
     trainer.pause()
-    time.sleep(0.1)  # let the step in flight finish
+    assert entered.wait(10)  # the step in flight has finished; the loop waits
     frozen = trainer.step_count
-    time.sleep(0.3)
-    assert trainer.step_count == frozen and trainer.paused
+    assert not left.is_set() and trainer.step_count == frozen and trainer.paused
     trainer.resume()
     while trainer.step_count < frozen + 3 and time.monotonic() < deadline:
         time.sleep(0.01)
