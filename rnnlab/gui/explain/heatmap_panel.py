@@ -132,6 +132,13 @@ class HeatmapPanel(QtWidgets.QWidget):
         self._default_text = text[:MAX_CHARS]
         self._emit_if_changed()
 
+    def clear(self) -> None:
+        """No model: the empty map, no unit followed, no read-out."""
+        self._result, self._unit, self._hover, self._cell_level = None, None, None, None
+        self.view.clear()
+        self._refresh_hover()
+        self._refresh_unit_view()
+
     def probe_text(self) -> str:
         """The text to probe: the user's text when chosen and not empty, else the snippet."""
         own = self.text_edit.text()[:MAX_CHARS]

@@ -92,7 +92,7 @@ class ExplainTabs(QtWidgets.QTabWidget):
         """A new model: forget what the old one showed."""
         self._result = self._vocab = None
         self._fed.clear()
-        for view in (self.gates, self.gradients, self.neuron_hunt, self.next_char):
+        for view in (self.heatmap, self.gates, self.gradients, self.neuron_hunt, self.next_char):
             view.clear()
 
     def shutdown(self) -> bool:

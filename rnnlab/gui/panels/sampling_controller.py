@@ -25,12 +25,15 @@ class SamplingController(QObject):
         if app is not None:  # never leave a running QThread behind at exit
             app.aboutToQuit.connect(self.shutdown)
         self._request.connect(self.worker.generate)
-        self.worker.scored.connect(panel.append_scored)
+        self.worker.scored.connect(self._on_worker_scored)
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
         panel.generate_requested.connect(self.generate)
-        panel.stop_requested.connect(self.worker.stop)
+        # a slot of this object runs in the GUI thread at once; the worker's own would wait
+        # in the queue of its busy thread until the sample is done
+        panel.stop_requested.connect(self._on_stop_requested)
         self.busy = False
+        self._discarding = False  # after reset(): what the stopped generation still sends is dropped
         self.last_request: tuple | None = None  # (SampleSettings, training step) of the latest sample
         self._next_auto = 0
         self.set_model_available(False)
@@ -69,13 +72,35 @@ class SamplingController(QObject):
         if not available:
             self._next_auto = 0
 
+    def reset(self) -> None:
+        """The model is gone: stop a generation, drop what it still sends, empty the panel."""
+        if self.busy:
+            self.worker.stop()
+            self._discarding = True
+        self.last_request = None
+        self._next_auto = 0
+        self.panel.clear()
+
     def shutdown(self) -> bool:
         return shutdown(self.thread, self.worker)
 
+    def _on_stop_requested(self) -> None:
+        self.worker.stop()
+
+    def _on_worker_scored(self, chunk: str, probs) -> None:
+        if not self._discarding:
+            self.panel.append_scored(chunk, probs)
+
     def _on_worker_finished(self, reason: str) -> None:
         self.busy = False
+        if self._discarding:
+            self._discarding = False
+            return
         self.panel.finish(reason)
 
     def _on_worker_failed(self, message: str) -> None:
         self.busy = False
+        if self._discarding:
+            self._discarding = False
+            return
         self.panel.show_error(message)

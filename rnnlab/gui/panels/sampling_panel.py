@@ -275,6 +275,15 @@ class SamplingPanel(QWidget):
         self._show_message(message)
         self.finish()
 
+    def clear(self) -> None:
+        """No model: no text, no meter, no error."""
+        self.sampleOutput.clear()
+        self._ends_with_newline = True
+        self._sample, self._memorisation = "", None
+        self.memorisationLabel.hide()
+        self.sampleErrorLabel.hide()
+        self.finish()
+
     def show_memorisation(self, report) -> None:
         """One line under the buttons: share of copied 20-char pieces, the longest copy."""
         self._memorisation = report

@@ -128,6 +128,15 @@ class HeatmapView:
             self._shape, self._text = shape, text
             self._update_ticks()
 
+    def clear(self) -> None:
+        """Empty, with the placeholder: no model has read a text yet."""
+        self.image.clear()
+        self.placeholder.show()
+        self._unit, self._shape, self._text = None, None, None
+        self.marker.hide()
+        self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
+        self._update_ticks()
+
     def highlight_row(self, unit: int | None) -> None:
         """Mark a unit: "12 ▶" on the unit axis, and an outline when rows are tall enough."""
         self._unit = unit

@@ -126,9 +126,11 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._mark_dirty()
 
     def clear(self) -> None:
+        """No points, and the axes of an empty plot (not the old run's last range)."""
         self._series.clear()
         self._evals = []
         self._follow = True
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
         self._mark_dirty()
 
     def set_baseline(self, loss: float | None, label: str = "") -> None:

@@ -199,6 +199,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
     def discard_model(self) -> None:
         """Drop the model and its curves without asking (callers have asked)."""
         self.session.reset()
+        self.sampling.reset()
         self.loss_plot.clear()
         self.status.reset()
         self.message_bar.hide()
