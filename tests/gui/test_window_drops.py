@@ -63,3 +63,17 @@ def test_the_text_panel_leaves_checkpoints_and_lessons_to_the_window(window, tmp
         event.ignore()
         panel.dragEnterEvent(event)
         assert event.isAccepted() == accepted, name
+
+
+def test_ctrl_o_with_a_model_refuses_and_the_text_stays(window, qtbot, tmp_path):
+    window.step_once()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
+                    timeout=10000)
+    window.stop_training()
+    before = window.data_panel.corpus()
+    window.answers.text_path = str(tmp_path / "other.txt")
+    (tmp_path / "other.txt").write_text("another text entirely\n" * 50, encoding="utf-8")
+    window.actions["open_text_dialog"].trigger()  # Ctrl+O
+    assert window.answers.folders == []  # not even asked
+    assert "Reset the model" in window.message_bar.text()
+    assert window.data_panel.corpus() is before is window.session.trainer.corpus

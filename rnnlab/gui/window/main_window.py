@@ -217,9 +217,19 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     # ----- other menu actions -----
     def open_text_dialog(self) -> None:
+        if self._refuse_new_text():
+            return
         path = self.prompts.open_text_path(self)
         if path:
             self.data_panel.open_path(path)
+
+    def _refuse_new_text(self) -> bool:
+        """A model trains on the text it was made for: while one exists, say how to change."""
+        if self.session.trainer is None:
+            return False
+        self.message_bar.show_message(
+            "Reset the model to train on another text (the model is kept until you do).", "info")
+        return True
 
     def toggle_sampling(self) -> None:
         self.sampling.toggle()
@@ -368,10 +378,8 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             self.open_checkpoint(path)
         elif kind == "lesson":
             lessons.open_lesson(self, path)
-        elif self.session.trainer is None:
+        elif not self._refuse_new_text():
             self.data_panel.open_path(path)
-        else:
-            self.message_bar.show_message("Reset the model to train on another text.", "info")
 
     def closeEvent(self, event) -> None:
         if self.session.dirty and not self.settle_unsaved():
