@@ -101,3 +101,16 @@ def test_cancelling_the_unsaved_prompt_keeps_the_model(window, answers, qtbot):
     assert not open_lesson(window, str(LESSONS[0]))
     assert window.session.trainer is trainer and answers.asked == 1
     answers.unsaved = "discard"  # so that the window can close
+
+
+def test_leaving_a_lessons_text_ends_the_lesson(window, qtbot):
+    panel = window.sampling_panel
+    panel.primeEdit.setText("mine")
+    before = panel.settings()
+    path = next(p for p in LESSONS if read_lesson(p).corpus == "builtin:python")
+    assert open_lesson(window, str(path))
+    assert panel.primeEdit.text() == "def " and "Lesson:" in window.message_bar.text()
+    window.model_panel.apply_preset("tiny")  # a preset that brings its own text
+    qtbot.waitUntil(lambda: str(window.data_panel.corpus().source) == "builtin:hello", timeout=10000)
+    assert window.message_bar.text() == ""  # no banner of a lesson that is no longer on screen
+    assert panel.settings() == before and window.hidden_panels() == ()

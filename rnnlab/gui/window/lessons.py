@@ -36,6 +36,13 @@ def open_lesson(window: WindowInterface, path: str) -> bool:
 
 
 def apply_lesson(window: WindowInterface, lesson: Lesson) -> bool:
+    window.end_lesson()
+    sampling_before, hidden_before = _sampling(window.sampling_panel.settings()), window.hidden_panels()
+
+    def undo() -> None:  # when the lesson's text is left: the settings from before it come back
+        window.sampling_panel.set_settings(sampling_before)
+        window.set_hidden_panels(hidden_before)
+
     window.discard_model()
     panel, failures = window.data_panel, []
     panel.corpus_failed.connect(failures.append)
@@ -61,8 +68,10 @@ def apply_lesson(window: WindowInterface, lesson: Lesson) -> bool:
         return False
     if lesson.race:
         _open_race(window, lesson.race, lesson.sampling)
-    text = f"<b>Lesson: {_escape(lesson.title)}</b>"
-    window.show_message(text + (f"<br>{_escape(lesson.description)}" if lesson.description else ""), "info")
+    banner = f"<b>Lesson: {_escape(lesson.title)}</b>"
+    banner += f"<br>{_escape(lesson.description)}" if lesson.description else ""
+    window.show_message(banner, "info")
+    window.begin_lesson(corpus, banner, undo)
     return True
 
 

@@ -63,6 +63,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
         self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
         self._status_shown = 0.0
+        self._lesson = None  # (corpus, banner, undo) while a lesson's text is open
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -242,6 +243,8 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:
+        if self._lesson is not None and corpus is not self._lesson[0]:
+            self.end_lesson()  # another text: the lesson's banner and settings no longer hold
         self.model_panel.set_vocab_size(len(corpus.vocab))
         self.loss_plot.set_baseline(None)
         start_baseline(self.baseline, corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
@@ -357,6 +360,19 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     def hidden_panels(self) -> tuple[str, ...]:
         return tuple(name for name in PANELS if self.panel_boxes[name].isHidden())
+
+    def begin_lesson(self, corpus, banner: str, undo) -> None:
+        """A lesson is on screen for `corpus`; undo() puts back what it changed."""
+        self._lesson = (corpus, banner, undo)
+
+    def end_lesson(self) -> None:
+        """Leave the lesson: its banner goes, the settings from before it come back."""
+        lesson, self._lesson = self._lesson, None
+        if lesson is not None:
+            _corpus, banner, undo = lesson
+            if self.message_bar.label.text() == banner:
+                self.message_bar.hide()
+            undo()
 
     def _offer_restore(self) -> None:
         offer_restore(self)
