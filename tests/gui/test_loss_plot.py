@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from rnnlab.core.train.trainer import History
 from rnnlab.gui.plots.loss_plot import LossPlotPanel
 from rnnlab.gui.plots.loss_series import ema
 
@@ -102,7 +103,7 @@ def test_log_toggle_sets_log_mode(panel, qtbot):
 def test_set_history_draws_the_whole_history(panel, qtbot):
     losses = [4.0, 3.5, 3.0, 2.8, 2.7]
     panel.add_eval(99, 99, 9.9)  # replaced by set_history
-    panel.set_history(losses, [(0, 4.2), (2, 3.4), (5, 2.9)], chars_per_step=64)
+    panel.set_history(History(losses, [(0, 4.2), (2, 3.4), (5, 2.9)], windows=[(0, 64)]))
     assert panel.point_count() == 5
     _wait_drawn(qtbot, panel.raw_curve, 5)
     np.testing.assert_array_equal(_drawn(panel.raw_curve)[0], [1, 2, 3, 4, 5])
@@ -269,3 +270,12 @@ def test_a_long_run_is_drawn_with_at_most_two_points_a_pixel(panel, qtbot):
         assert 0 < len(x) <= 2 * width + 10, (len(x), width)
     x, y = panel.raw_curve.curve.getData()
     assert np.nanmin(y) == pytest.approx(1.0, abs=1e-3) and np.nanmax(y) == pytest.approx(3.0, abs=1e-3)
+
+
+def test_a_resumed_history_with_other_windows_keeps_its_characters(panel, qtbot):
+    # steps 1-3 at 64 chars a step, then resumed at 128 a step
+    panel.set_history(History([4.0, 3.5, 3.0, 2.8, 2.7], [(3, 3.1), (5, 2.9)], windows=[(0, 64), (3, 128)]))
+    panel.x_combo.setCurrentIndex(1)  # characters seen
+    qtbot.waitUntil(lambda: len(_drawn(panel.raw_curve)[0]) == 5 and _drawn(panel.raw_curve)[0][-1] == 448)
+    assert list(_drawn(panel.raw_curve)[0]) == [64, 128, 192, 320, 448]
+    assert list(_drawn(panel.val_curve)[0]) == [192, 448]

@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.train.events import LN2
+from rnnlab.core.train.trainer import History
 from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widget_image import widget_png
@@ -117,12 +118,16 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._evals.append((int(step), int(chars), float(val_loss)))
         self._mark_dirty()
 
-    def set_history(self, train_loss: list[float], evals: list[tuple[int, float]], chars_per_step: int) -> None:
-        """Replace everything (from a checkpoint): train_loss[i] is step i + 1."""
+    def set_history(self, history: History) -> None:
+        """Replace everything with a whole history (from a checkpoint). The characters seen
+        come from the history's own windows: a run resumed with another batch or sequence
+        length read more or fewer characters a step from then on."""
         self.clear()
-        steps = np.arange(1, len(train_loss) + 1, dtype=np.int64)
-        self.append_steps(steps, np.asarray(train_loss, dtype=np.float64), steps * chars_per_step)
-        self._evals = [(int(s), int(s) * chars_per_step, float(v)) for s, v in evals]
+        steps = np.arange(1, len(history.train_loss) + 1, dtype=np.int64)
+        self.append_steps(steps, np.asarray(history.train_loss, dtype=np.float64), history.chars_at(steps))
+        eval_steps = [int(s) for s, _ in history.evals]
+        eval_chars = history.chars_at(eval_steps).tolist() if eval_steps else []
+        self._evals = [(s, int(c), float(v)) for s, c, (_, v) in zip(eval_steps, eval_chars, history.evals)]
         self._mark_dirty()
 
     def clear(self) -> None:

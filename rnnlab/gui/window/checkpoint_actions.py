@@ -64,7 +64,7 @@ class CheckpointActions:
         self.heatmap.set_default_text(trainer.corpus.val_snippet(120))
         self.session.set_probe_text(self.heatmap.probe_text())
         h = trainer.history
-        self.loss_plot.set_history(h.train_loss, h.evals, trainer.config.batch * trainer.config.seq)
+        self.loss_plot.set_history(h)
         self.status.show_counters(trainer.step_count, trainer.epoch, trainer.train_seconds)
         if h.evals:
             self.status.show_val(h.evals[-1][1])
