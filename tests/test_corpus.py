@@ -343,3 +343,18 @@ def test_a_big_file_becomes_the_same_corpus_from_pieces_as_from_one_string(tmp_p
     assert len(pieces) > 50 and "".join(pieces) == textfile.normalise_text(text)
     loaded = load_corpus(path)
     assert loaded.vocab == whole.vocab and np.array_equal(loaded.data, whole.data)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "latin1", "ISO-8859-1"])
+def test_c1_controls_from_a_wrong_single_byte_encoding_are_warned(tmp_path, encoding):
+    path = tmp_path / "quotes.txt"
+    path.write_bytes(("“Smart quotes” — and an ellipsis… " * 40).encode("cp1252"))
+    warned = load_corpus(str(path), encoding=encoding).warnings
+    assert len(warned) == 1 and "invisible control characters" in warned[0] and "cp1252" in warned[0]
+    assert load_corpus(str(path), encoding="cp1252").warnings == []
+
+
+def test_plain_latin1_text_is_not_warned(tmp_path):
+    path = tmp_path / "cafe.txt"
+    path.write_bytes(("café, naïve, über " * 40).encode("latin-1"))
+    assert load_corpus(str(path), encoding="latin-1").warnings == []

@@ -17,6 +17,7 @@ import them from this module.
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 from collections.abc import Callable
@@ -204,6 +205,24 @@ def _encode(text: str | list[str], vocab: Vocabulary) -> np.ndarray:
 
 # ---- building corpora -----------------------------------------------------------------
 
+def _codec(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:  # "builtin", "text": not a codec
+        return encoding
+
+
+def _c1_warning(counts: np.ndarray, name: str, encoding: str) -> list[str]:
+    """C1 control characters (U+0080-U+009F) are invisible and almost never meant: a text
+    that holds them was most likely decoded with the wrong single-byte encoding."""
+    n = int(counts[0x80:0xA0].sum()) if counts.size > 0xA0 else 0
+    if not n:
+        return []
+    hint = " (a Windows text is usually cp1252, not latin-1)" if _codec(encoding) == "iso8859-1" else ""
+    return [f"{name} holds {n:,} invisible control characters (U+0080 to U+009F): it was probably "
+            f"decoded with the wrong encoding ({encoding}){hint}. Open it again naming its encoding."]
+
+
 def _check_length(n: int, name: str, val_fraction: float, min_chars: int) -> None:
     if n == 0:
         raise CorpusError(f"{name} contains no text (0 characters after decoding).", "empty")
@@ -228,6 +247,7 @@ def _build(text: str | list[str], name: str, source: str, encoding: str, *, voca
         vocab, warnings = _vocab_from_counts(counts, vocab_cap)
     else:
         warnings = _check_given_vocab(counts, vocab, name)
+    warnings = [*warnings, *_c1_warning(counts, name, encoding)]
     del counts
     progress("encoding")
     if len(vocab) == 1:  # trains, but teaches nothing: say so rather than show a flat 0
