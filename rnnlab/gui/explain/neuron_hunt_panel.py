@@ -8,17 +8,16 @@ every unit's activation over the same text and lists the ten units that follow i
 (rank_units, by |r|). Clicking a unit colours the text by that unit's activation.
 
 A pure view, fed `set_probe(ProbeResult)` up to a few times a second while training. The
-mask is computed only when the text or the pattern changes, on a worker thread (a typed
-regex runs in a child process that may need up to a second, and must never freeze the
-window); its result comes back through a Qt signal, so it is handled on the GUI thread,
-and a result for a text or pattern that is no longer wanted is dropped. Each new probe
-only re-correlates the cached mask with the new activations (a few matrix operations).
+mask is computed only when the text or the pattern changes, on a LatestJob's thread (a
+typed regex runs in a child process that may need up to a second, and must never freeze
+the window; a burst of typing never piles up child processes); its result comes back in
+the GUI thread, and a result for a text or pattern that is no longer wanted is dropped.
+Each new probe only re-correlates the cached mask with the new activations (a few matrix
+operations). The pattern view's rich text is made in neuron_hunt_html (no Qt).
 """
 
 from __future__ import annotations
 
-import html
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +25,16 @@ from PySide6 import QtCore, QtWidgets
 
 from rnnlab.core.nn.explain import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
+from rnnlab.gui.explain.neuron_hunt_html import mask_html, mask_summary
+from rnnlab.gui.explain.pattern_combo import PatternCombo
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.symbols import char_symbol
 from rnnlab.gui.look.widgets import refill_layer_and_quantity
 from rnnlab.gui.plots.plot_range import nice_ceil
+from rnnlab.gui.workers.latest_job import LatestJob
 
 TOP_UNITS = 10  # units listed
-PATTERN_DEBOUNCE_MS = 300  # wait for the user to stop typing before matching
-MASK_BACKGROUND = "#ffe066"  # the characters a pattern selects
 QUANTITY_LABELS = {"h": "hidden h", "c": "cell c"}
 EXPLANATION = (
     "Some units learn to track one thing in the text: being inside quotes, the depth of "
@@ -47,50 +47,16 @@ EXPLANATION = (
 _MaskKey = tuple[str, str]  # (text, pattern)
 
 
-class _MaskWorker(QtCore.QObject):
-    """Computes pattern masks on a background thread, always the latest request only.
+def _mask_of(text: str, pattern: str) -> np.ndarray:
+    """In the LatestJob's thread: the 0/1 (or depth) signal of `pattern` over `text`."""
+    return np.asarray(pattern_signal(text, pattern), dtype=np.float64)
 
-    One Python thread at a time: a request made while it is busy replaces any request still
-    waiting, so a burst of typing never piles up child processes. `done(key, mask, error)`
-    is emitted from that thread; Qt queues it to the GUI thread that owns this object."""
 
-    done = QtCore.Signal(object, object, object)  # (text, pattern), bool array or None, message or None
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self._lock = threading.Lock()
-        self._pending: _MaskKey | None = None
-        self._busy = False
-
-    def submit(self, key: _MaskKey) -> None:
-        with self._lock:
-            self._pending = key
-            if self._busy:
-                return
-            self._busy = True
-        threading.Thread(target=self._work, name="rnnlab-pattern-mask", daemon=True).start()
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                key, self._pending = self._pending, None
-                if key is None:
-                    self._busy = False
-                    return
-            text, pattern = key
-            mask, error = None, None
-            try:
-                mask = np.asarray(pattern_signal(text, pattern), dtype=np.float64)
-            except PatternError as e:
-                error = str(e)
-            except Exception as e:  # noqa: BLE001 - anything else is still only a message
-                error = f"matching failed: {e}"
-            try:
-                self.done.emit(key, mask, error)
-            except RuntimeError:  # the panel was deleted meanwhile
-                with self._lock:
-                    self._busy = False
-                return
+def _mask_message(error: Exception | None) -> str | None:
+    """What the panel says when a mask could not be made (None when it could)."""
+    if error is None:
+        return None
+    return str(error) if isinstance(error, PatternError) else f"matching failed: {error}"
 
 
 class NeuronHuntPanel(QtWidgets.QWidget):
@@ -111,7 +77,7 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         self._cell_level: float | None = None
         self.unit_html = ""  # the rich text last shown in the unit view
         self.pattern_html = ""  # the rich text last shown in the pattern view
-        self._worker = _MaskWorker()  # no parent: its thread keeps it alive if the panel goes first
+        self._worker = LatestJob("rnnlab-pattern-mask")  # no parent: its thread keeps it alive if the panel goes first
         self._worker.done.connect(self._on_mask_done)
         self.header = ExplainHeader("neuronHunt", EXPLANATION, target=self)
         self._build_controls()
@@ -129,23 +95,8 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         self.quantity_combo = QtWidgets.QComboBox(objectName="huntQuantityCombo")
         self.quantity_combo.addItem(QUANTITY_LABELS["h"], "h")
         self.quantity_combo.setToolTip("Rank the units by their hidden state h (or, for an LSTM, its cell c)")
-        self.pattern_combo = combo = QtWidgets.QComboBox(objectName="patternCombo")
-        combo.setEditable(True)
-        combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
-        combo.setCompleter(None)  # no inline completion: typing "d" must not become "digit"
-        combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(16)
-        for i, (name, description) in enumerate(BUILTIN_PATTERNS.items()):
-            combo.addItem(name)
-            combo.setItemData(i, description, QtCore.Qt.ItemDataRole.ToolTipRole)
-        combo.lineEdit().setPlaceholderText("a pattern or a regular expression")
-        combo.setEditText(self._pattern)
-        self._update_pattern_tooltip(self._pattern)
-        self._pattern_timer = QtCore.QTimer(self, singleShot=True, interval=PATTERN_DEBOUNCE_MS)
-        self._pattern_timer.timeout.connect(self._apply_typed_pattern)
-        combo.lineEdit().textEdited.connect(self._on_pattern_edited)
-        combo.lineEdit().returnPressed.connect(self._apply_typed_pattern)
-        combo.activated.connect(self._on_pattern_chosen)
+        self.pattern_combo = PatternCombo(self._pattern)
+        self.pattern_combo.applied.connect(self._apply)
         self.layer_combo.currentIndexChanged.connect(self._on_trace_changed)
         self.quantity_combo.currentIndexChanged.connect(self._on_trace_changed)
 
@@ -247,35 +198,16 @@ class NeuronHuntPanel(QtWidgets.QWidget):
     def set_pattern(self, pattern: str) -> None:
         """Use `pattern` as if the user had typed it, without the typing delay. Returns at
         once: the mask (or the error) arrives later from the worker thread."""
-        self._pattern_timer.stop()
-        if self.pattern_combo.currentText() != pattern:
-            self.pattern_combo.setEditText(pattern)
+        self.pattern_combo.set_pattern(pattern)
         self._apply(pattern)
 
-    def _on_pattern_edited(self, text: str) -> None:
-        self._update_pattern_tooltip(text)
-        self._pattern_timer.start()
-
-    def _on_pattern_chosen(self, _index: int) -> None:
-        self._pattern_timer.stop()
-        self._apply(self.pattern_combo.currentText())
-
-    def _apply_typed_pattern(self) -> None:
-        self._pattern_timer.stop()
-        self._apply(self.pattern_combo.currentText())
-
     def _apply(self, pattern: str) -> None:
-        self._update_pattern_tooltip(pattern)
+        self.pattern_combo.show_tooltip_for(pattern)
         if pattern == self._pattern and self._wanted is not None and self._wanted[1] == pattern:
             return  # already asked for (or holding) this mask
         self._pattern = pattern
         self._request_mask()
         self._rerank()
-
-    def _update_pattern_tooltip(self, pattern: str) -> None:
-        self.pattern_combo.setToolTip(
-            BUILTIN_PATTERNS.get(pattern, "A Python regular expression: every character inside a match is "
-                                          "selected. Or pick a built-in pattern from the list."))
 
     def _request_mask(self) -> None:
         """Ask the worker for the mask of (text, pattern) unless it is held or on its way."""
@@ -303,23 +235,24 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         self._set_status("matching…")
         if self._mask_key is None or self._mask_key[0] != text:
             self._render_pattern_view()  # the new text, unmarked until its mask comes
-        self._worker.submit(key)
+        self._worker.submit(key, lambda _progress: _mask_of(*key))
 
     def matching(self) -> bool:
         """True while a mask is being computed (the list may still show the last ranking)."""
         return self._wanted is not None and self._wanted != self._mask_key
 
-    def _on_mask_done(self, key: _MaskKey, mask: np.ndarray | None, error: str | None) -> None:
+    def _on_mask_done(self, key: _MaskKey, mask: np.ndarray | None, error: Exception | None) -> None:
         """The worker's answer, on the GUI thread."""
         if key != self._wanted:
             return  # for a text or pattern no longer shown
-        self._mask_key, self._mask, self._mask_error = key, mask, error
+        self._mask_key, self._mask, self._mask_error = key, mask, _mask_message(error)
         self._show_mask_state()
         self._rerank()
 
     def _show_mask_state(self) -> None:
         self._show_error(self._mask_error or "")
-        self._set_status("" if self._mask_error else self._mask_summary())
+        mask = self._held_mask()
+        self._set_status("" if self._mask_error or mask is None else mask_summary(mask))
         self._render_pattern_view()
 
     def _held_mask(self) -> np.ndarray | None:
@@ -328,17 +261,6 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         if self._mask is None or text is None or self._mask_key != (text, self._pattern):
             return None
         return self._mask
-
-    def _mask_summary(self) -> str:
-        mask = self._held_mask()
-        if mask is None:
-            return ""
-        n = int(np.count_nonzero(mask))
-        if n == 0:
-            return "the pattern selects no character of this text: every correlation is 0"
-        if n == mask.size:
-            return "the pattern selects every character of this text: every correlation is 0"
-        return f"the pattern selects {n} of {mask.size} characters (marked yellow)"
 
     # --- ranking ------------------------------------------------------------------------------
 
@@ -441,7 +363,8 @@ class NeuronHuntPanel(QtWidgets.QWidget):
             self.pattern_html = ""
             return
         mask = self._held_mask()
-        self.pattern_html = mask_html(text, mask if mask is not None else np.zeros(len(text), dtype=bool))
+        self.pattern_html = mask_html(text, mask if mask is not None else np.zeros(len(text), dtype=bool),
+                                      colors.MASK_BACKGROUND, colors.MASK_INK)
         _set_html_keep_scroll(self.pattern_view, self.pattern_html)
 
     def _show_error(self, message: str) -> None:
@@ -465,31 +388,6 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         """The whole panel as a PNG at twice the screen size. A failure is shown in the
         panel's error label and returns False; nothing is raised."""
         return export_or_report(self, path, self._show_error)
-
-
-def mask_html(text: str, mask: np.ndarray) -> str:
-    """Rich text of `text` with the characters where mask is True on a yellow, underlined
-    background; whitespace made visible (⏎ also breaks the line). One span per run."""
-    parts, run, run_marked = [], [], None
-
-    def flush() -> None:
-        if run:
-            body = "".join(run)
-            if run_marked:
-                body = (f'<span style="background-color:{MASK_BACKGROUND}; color:#000000; '
-                        f'text-decoration: underline;">{body}</span>')
-            parts.append(body)
-
-    for ch, marked in zip(text, np.asarray(mask, dtype=bool).tolist() + [False] * max(0, len(text) - len(mask))):
-        if marked != run_marked:
-            flush()
-            run, run_marked = [], marked
-        sym = char_symbol(ch, space=" ")
-        run.append("&nbsp;" if sym == " " else html.escape(sym))
-        if sym == "⏎":
-            run.append("<br>")
-    flush()
-    return '<span style="font-family: monospace;">' + "".join(parts) + "</span>"
 
 
 def _set_html_keep_scroll(view: QtWidgets.QTextEdit, rich: str) -> None:

@@ -266,3 +266,8 @@ def activation_html(symbols: list[str], values: np.ndarray, levels: tuple[float,
         if sym == "⏎":
             spans.append("<br>")
     return '<span style="font-family: monospace;">' + "".join(spans) + "</span>"
+
+
+# Neuron hunt
+MASK_BACKGROUND = "#ffe066"  # the characters a pattern selects: marked yellow
+MASK_INK = "#000000"  # the text on that yellow, dark in either theme

@@ -240,14 +240,13 @@ class DataPanel(QWidget):
         self._succeed(corpus, source, path)
         return True
 
-    def _on_loader_done(self, key, result) -> None:
-        if not self.loader.finish(key):
-            return  # cancelled, or replaced by a newer choice
+    def _on_loader_done(self, key, corpus, error) -> None:
+        """The current load's answer (a cancelled or replaced one never comes)."""
         path, retrying = key
-        if isinstance(result, Exception):
-            self._load_failed(result, path, path, retrying)
+        if error is not None:
+            self._load_failed(error, path, path, retrying)
         else:
-            self._succeed(result, path, path)
+            self._succeed(corpus, path, path)
 
     def _load_failed(self, err: Exception, source: str, path: str | None, retrying: bool) -> None:
         if isinstance(err, CorpusError):

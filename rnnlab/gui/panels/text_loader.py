@@ -1,32 +1,31 @@
-"""TextLoader: a big text file loads on a Python thread while the window stays live.
+"""TextLoader: the row that shows a big text file loading on a thread (the stage in words,
+a busy bar, Cancel) while the window stays live. The thread is a LatestJob's.
 
-    DataPanel.open_path(big file) -> loader.start(make, key)
+    DataPanel.open_path(big file) -> loader.start(key, what, make)
         thread: make(progress) -> load_corpus(..., progress=...) -> Corpus or the error
         progress(stage) -> stage signal -> "Loading notes.txt (104 MB): counting characters…"
-    <- done(key, Corpus | Exception), in the GUI thread
+    <- done(key, Corpus | None, the exception | None), in the GUI thread, current load only
 
 Cancel hides the row at once; the thread notices at its next stage and stops, and its
-result is dropped. Reading, counting and encoding release the GIL for most of their time
-(file I/O, numpy), so the GUI thread keeps painting.
+result is dropped; so is the result of a load that a newer one replaced. Reading, counting
+and encoding release the GIL for most of their time (file I/O, numpy), so the GUI thread
+keeps painting.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from rnnlab.gui.workers.latest_job import LatestJob, Progress
+
 BACKGROUND_BYTES = 4 * 2**20  # files larger than this load in the background (~0.1 s and up)
 
 
-class LoadCancelled(Exception):
-    """Raised in the loading thread at the next stage after Cancel."""
-
-
 class TextLoader(QWidget):
-    done = Signal(object, object)  # key, Corpus or the exception that ended the load
+    done = Signal(object, object, object)  # key, Corpus (None on error), the exception (None on success)
     stage = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,55 +47,34 @@ class TextLoader(QWidget):
         row.addWidget(self.cancel_button)
         column.addLayout(row)
         self.cancel_button.clicked.connect(self.cancel)
-        self.stage.connect(self._on_stage)
-        self._key = None
         self._what = ""
-        self._cancel = threading.Event()
+        self.jobs = LatestJob("rnnlab-text-loader", self)
+        self.jobs.progressed.connect(self._on_progressed)
+        self.jobs.done.connect(self._on_done)
         self.hide()
 
     def is_loading(self) -> bool:
-        return self._key is not None
+        return self.jobs.busy()
 
-    def start(self, key, what: str, make: Callable[[Callable[[str], None]], object]) -> None:
-        """Run make(progress) on a thread; `what` names the text in the progress line."""
-        self.cancel()  # one load at a time: a newer one replaces an older one
-        self._key, self._what, self._cancel = key, what, threading.Event()
-        self._on_stage("starting")
+    def start(self, key, what: str, make: Callable[[Progress], object]) -> None:
+        """Run make(progress) on a thread; `what` names the text in the progress line. A
+        newer load replaces an older one."""
+        self._what = what
+        self._show_stage("starting")
         self.show()
-        threading.Thread(target=self._work, args=(key, make, self._cancel), daemon=True,
-                         name="rnnlab-text-loader").start()
+        self.jobs.submit(key, make)
 
     def cancel(self) -> None:
-        self._cancel.set()
-        self._key = None
+        self.jobs.cancel()
         self.hide()
 
-    def _work(self, key, make, cancelled: threading.Event) -> None:
-        def progress(stage: str) -> None:
-            if cancelled.is_set():
-                raise LoadCancelled
-            self.stage.emit(stage)
+    def _on_progressed(self, _key, stage: str) -> None:
+        self._show_stage(stage)
+        self.stage.emit(stage)
 
-        try:
-            result = make(progress)
-        except LoadCancelled:
-            return
-        except Exception as exc:  # noqa: BLE001 - every failure reaches the panel as a message
-            result = exc
-        if not cancelled.is_set():
-            try:
-                self.done.emit(key, result)  # queued to the GUI thread
-            except RuntimeError:  # the window closed meanwhile
-                pass
-
-    def finish(self, key) -> bool:
-        """Called by the panel with a done() key: True if it is the current load (then the
-        row hides); False for a stale or cancelled one."""
-        if key is None or key is not self._key:
-            return False
-        self._key = None
+    def _on_done(self, key, corpus, error) -> None:
         self.hide()
-        return True
+        self.done.emit(key, corpus, error)
 
-    def _on_stage(self, stage: str) -> None:
+    def _show_stage(self, stage: str) -> None:
         self.label.setText(f"Loading {self._what}: {stage}…")

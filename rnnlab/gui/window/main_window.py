@@ -33,9 +33,16 @@ from rnnlab.gui.window.classroom_actions import ClassroomActions
 from rnnlab.gui.window.menus import build_menus, shortcuts_text
 from rnnlab.gui.window.presentation import ViewModes
 from rnnlab.gui.window.status import MessageBar, TrainingStatus
-from rnnlab.gui.workers.background import LatestOnly
-from rnnlab.gui.workers.baseline import baseline_label, start_baseline, start_memorisation
+from rnnlab.gui.workers.baseline import (
+    BASELINE_EXPECTED,
+    MEMORISATION_EXPECTED,
+    baseline_label,
+    result_or_none,
+    start_baseline,
+    start_memorisation,
+)
 from rnnlab.gui.workers.gui_gc import collect_in_gui_thread
+from rnnlab.gui.workers.latest_job import LatestJob
 from rnnlab.gui.workers.training_session import TrainingSession
 
 SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
@@ -60,8 +67,8 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)
         self.session = TrainingSession(self)
-        self.baseline = LatestOnly("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss)
-        self.memorisation = LatestOnly("rnnlab-memorisation", self)  # done((sample, corpus), report)
+        self.baseline = LatestJob("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss, error)
+        self.memorisation = LatestJob("rnnlab-memorisation", self)  # done((sample, corpus), report, error)
         self._status_shown = 0.0
         self._lesson = None  # (corpus, banner, undo) while a lesson's text is open
         self._build_panels()
@@ -254,7 +261,10 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
 
-    def _on_baseline_done(self, corpus, loss: float) -> None:
+    def _on_baseline_done(self, corpus, loss: float | None, error: Exception | None) -> None:
+        loss = result_or_none(loss, error, BASELINE_EXPECTED)
+        if loss is None:
+            return
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
         if corpus is current:
             self.loss_plot.set_baseline(loss, baseline_label(corpus))
@@ -314,9 +324,10 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             if skipped:
                 self.sampling_panel.show_memorisation_note(skipped)
 
-    def _on_memorisation_done(self, key, report) -> None:
+    def _on_memorisation_done(self, key, report, error: Exception | None) -> None:
         sample, _corpus = key
-        if sample == self.sampling_panel.last_sample():
+        report = result_or_none(report, error, MEMORISATION_EXPECTED)
+        if report is not None and sample == self.sampling_panel.last_sample():
             self.sampling_panel.show_memorisation(report)
 
     def _probe_last_sample(self):

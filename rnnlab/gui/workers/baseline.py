@@ -3,27 +3,32 @@ computed off the GUI thread (a second or two of numpy counting on a big text).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
-
 from rnnlab.core.analysis.memorisation import measure_text
 from rnnlab.core.analysis.ngram import NGramError, validation_loss
-from rnnlab.gui.workers.background import LatestOnly
+from rnnlab.gui.workers.latest_job import LatestJob
 
 BASELINE_ORDER = 5  # the best order on tiny-shakespeare (1.67 nats/char)
 # Fitted on at most this many training characters (the last ones), so that a huge text costs
 # seconds and a fraction of a GB beside training, not minutes and gigabytes (docs/reliability.md).
 BASELINE_FIT_CHARS = 4_000_000
+BASELINE_EXPECTED = (NGramError, MemoryError)  # too short a text, or too big: no line
+MEMORISATION_EXPECTED = (MemoryError,)
 
 
-def baseline_computer(parent: QObject | None = None) -> LatestOnly:
-    """done(corpus, loss): the corpus's n-gram validation loss in nats/char."""
-    return LatestOnly("rnnlab-ngram-baseline", parent)
+def result_or_none(result, error: Exception | None, expected: tuple[type[Exception], ...]):
+    """A LatestJob's answer: the result, or None after a failure of the `expected` kinds.
+    Any other failure is a bug: it is raised, so its traceback reaches stderr."""
+    if error is None:
+        return result
+    if isinstance(error, expected):
+        return None
+    raise error
 
 
-def start_baseline(computer: LatestOnly, corpus, max_chars: int | None) -> None:
-    computer.start(corpus, lambda: validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars,
-                                                   max_train_chars=BASELINE_FIT_CHARS),
-                   expected=(NGramError, MemoryError))  # too short a text: no line
+def start_baseline(computer: LatestJob, corpus, max_chars: int | None) -> None:
+    """done(corpus, loss, error): the corpus's n-gram validation loss in nats/char."""
+    computer.submit(corpus, lambda _progress: validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars,
+                                                              max_train_chars=BASELINE_FIT_CHARS))
 
 
 def baseline_label(corpus) -> str:
@@ -39,11 +44,11 @@ def baseline_label(corpus) -> str:
 MEMORISATION_MAX_CHARS = 16_000_000
 
 
-def start_memorisation(computer: LatestOnly, sample: str, corpus) -> str | None:
-    """done((sample, corpus), MemorisationReport); or, for a training text too big to
-    search, no search and a sentence saying so."""
+def start_memorisation(computer: LatestJob, sample: str, corpus) -> str | None:
+    """done((sample, corpus), MemorisationReport, error); or, for a training text too big
+    to search, no search and a sentence saying so."""
     if corpus.n_train > MEMORISATION_MAX_CHARS:
         return (f"Copied from the training text: not checked (it has {corpus.n_train / 1e6:.0f}M "
                 f"characters; the check covers up to {MEMORISATION_MAX_CHARS / 1e6:.0f}M).")
-    computer.start((sample, corpus), lambda: measure_text(sample, corpus), expected=(MemoryError,))
+    computer.submit((sample, corpus), lambda _progress: measure_text(sample, corpus))
     return None
