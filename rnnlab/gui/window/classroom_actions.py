@@ -17,6 +17,25 @@ from rnnlab.gui.window import lessons, report_export
 class ClassroomActions:
     race_window: RaceWindow | None = None  # made on first use
     download_dialog: DownloadDialog | None = None  # made when first asked for
+    _lesson: tuple | None = None  # (corpus, banner, undo) while a lesson's text is open
+
+    def begin_lesson(self, corpus, banner: str, undo) -> None:
+        """A lesson is on screen for `corpus`; undo() puts back what it changed."""
+        self._lesson = (corpus, banner, undo)
+
+    def end_lesson(self) -> None:
+        """Leave the lesson: its banner goes, the settings from before it come back."""
+        lesson, self._lesson = self._lesson, None
+        if lesson is not None:
+            _corpus, banner, undo = lesson
+            if self.message_bar.label.text() == banner:
+                self.message_bar.hide()
+            undo()
+
+    def end_lesson_unless_on(self, corpus) -> None:
+        """Another text is open: the lesson's banner and settings no longer hold."""
+        if self._lesson is not None and corpus is not self._lesson[0]:
+            self.end_lesson()
 
     def open_lesson_dialog(self) -> None:
         folder = str(lessons.SHIPPED) if lessons.SHIPPED.is_dir() else ""

@@ -11,7 +11,6 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core.data.corpus import CorpusError
-from rnnlab.core.io.file_kind import file_kind
 from rnnlab.core.io.lesson import PANELS
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.presets import DEFAULT_CORPUS
@@ -26,13 +25,13 @@ from rnnlab.gui.panels.sampling_controller import SamplingController
 from rnnlab.gui.panels.sampling_panel import SamplingPanel
 from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS, TrainingPanel
 from rnnlab.gui.plots.loss_plot import LossPlotPanel
-from rnnlab.gui.window import lessons
 from rnnlab.gui.window.autosaver import Autosaver, offer_restore
 from rnnlab.gui.window.checkpoint_actions import CheckpointActions
 from rnnlab.gui.window.classroom_actions import ClassroomActions
 from rnnlab.gui.window.menus import build_menus, shortcuts_text
 from rnnlab.gui.window.presentation import ViewModes
 from rnnlab.gui.window.status import MessageBar, TrainingStatus
+from rnnlab.gui.window.text_actions import TextActions
 from rnnlab.gui.workers.baseline import (
     BASELINE_EXPECTED,
     MEMORISATION_EXPECTED,
@@ -57,7 +56,7 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
+class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
     prompts = Prompts()  # every modal dialog goes through here; tests swap in answers
 
     def __init__(self, text: str | None = None):
@@ -70,7 +69,6 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self.baseline = LatestJob("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss, error)
         self.memorisation = LatestJob("rnnlab-memorisation", self)  # done((sample, corpus), report, error)
         self._status_shown = 0.0
-        self._lesson = None  # (corpus, banner, undo) while a lesson's text is open
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -80,26 +78,9 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
         self._wire()
         self._restore_settings()
         self.training_panel.set_state("idle")
-        self._open_first_text(text)
+        self.open_first_text(text)
         self.autosaver = Autosaver(self)
         QTimer.singleShot(0, self._offer_restore)  # once the window is on screen
-
-    def _open_first_text(self, text: str | None) -> None:
-        """The text asked for (or the last one); if it cannot be opened, say so and fall
-        back to the built-in default, so that Start works at once."""
-        if text and file_kind(text) == "lesson":  # a lesson: the default text first, then the lesson
-            self.data_panel.load_source(DEFAULT_CORPUS)
-            lessons.open_lesson(self, text)
-            return
-        failures = []
-        self.data_panel.corpus_failed.connect(failures.append)
-        self.data_panel.load_source(text or settings.value("last_source", DEFAULT_CORPUS, str))
-        if self.data_panel.corpus() is None and not self.data_panel.is_loading():
-            self.data_panel.load_source(DEFAULT_CORPUS)
-            if text and failures:
-                self.message_bar.show_message(
-                    f"{failures[0]} Opened the built-in {DEFAULT_CORPUS} text instead.", "error")
-        self.data_panel.corpus_failed.disconnect(failures.append)
 
     # ----- building -----
     def _build_panels(self) -> None:
@@ -224,21 +205,6 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
             self.session.set_probe_text(self.heatmap.probe_text())
 
     # ----- other menu actions -----
-    def open_text_dialog(self) -> None:
-        if self._refuse_new_text():
-            return
-        path = self.prompts.open_text_path(self)
-        if path:
-            self.data_panel.open_path(path)
-
-    def _refuse_new_text(self) -> bool:
-        """A model trains on the text it was made for: while one exists, say how to change."""
-        if self.session.trainer is None:
-            return False
-        self.message_bar.show_message(
-            "Reset the model to train on another text (the model is kept until you do).", "info")
-        return True
-
     def toggle_sampling(self) -> None:
         self.sampling.toggle()
 
@@ -250,8 +216,7 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
 
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:
-        if self._lesson is not None and corpus is not self._lesson[0]:
-            self.end_lesson()  # another text: the lesson's banner and settings no longer hold
+        self.end_lesson_unless_on(corpus)
         self.model_panel.set_vocab_size(len(corpus.vocab))
         self.loss_plot.set_baseline(None)
         start_baseline(self.baseline, corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
@@ -372,41 +337,8 @@ class MainWindow(CheckpointActions, ClassroomActions, QMainWindow):
     def hidden_panels(self) -> tuple[str, ...]:
         return tuple(name for name in PANELS if self.panel_boxes[name].isHidden())
 
-    def begin_lesson(self, corpus, banner: str, undo) -> None:
-        """A lesson is on screen for `corpus`; undo() puts back what it changed."""
-        self._lesson = (corpus, banner, undo)
-
-    def end_lesson(self) -> None:
-        """Leave the lesson: its banner goes, the settings from before it come back."""
-        lesson, self._lesson = self._lesson, None
-        if lesson is not None:
-            _corpus, banner, undo = lesson
-            if self.message_bar.label.text() == banner:
-                self.message_bar.hide()
-            undo()
-
     def _offer_restore(self) -> None:
         offer_restore(self)
-
-    # ----- window events -----
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.open_file(paths[0])
-
-    def open_file(self, path: str) -> None:
-        """A file dropped or opened from the desktop: a checkpoint, a lesson or a text."""
-        kind = file_kind(path)
-        if kind == "checkpoint":
-            self.open_checkpoint(path)
-        elif kind == "lesson":
-            lessons.open_lesson(self, path)
-        elif not self._refuse_new_text():
-            self.data_panel.open_path(path)
 
     def closeEvent(self, event) -> None:
         if self.session.dirty and not self.settle_unsaved():
