@@ -45,6 +45,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         self._resmooth_pending = False
         self._follow = True  # the view follows the data until the user zooms or pans
         self._baseline: float | None = None  # nats/char of a simple model to beat (n-gram)
+        self._baseline_label = ""
         self._build_toolbar()
         self._build_plot()
         layout = QtWidgets.QVBoxLayout(self)
@@ -146,6 +147,10 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     def baseline(self) -> float | None:
         return self._baseline
+
+    def baseline_label(self) -> str:
+        """What the baseline line says it measured ("" without a line)."""
+        return self._baseline_label if self._baseline is not None else ""
 
     def point_count(self) -> int:
         return self._series.n

@@ -27,7 +27,6 @@ from rnnlab.gui.panels.sample_columns import SampleColumns
 from rnnlab.gui.plots.race_plot import RacePlot
 from rnnlab.gui.race.controls import RaceControls
 from rnnlab.gui.race.worker import EVAL_SECONDS, RaceWorker
-from rnnlab.gui.workers.baseline import baseline_label
 from rnnlab.gui.workers.training_worker import start_training_thread, stop_training_thread
 
 STANDINGS_MS = 250  # the standings table changes 4 times a second
@@ -109,7 +108,8 @@ class RaceWindow(QtWidgets.QWidget):
         return box
 
     # ----- set-up from the main window -----
-    def prepare(self, corpus: Corpus | None, base, train, threads: int, baseline: float | None) -> None:
+    def prepare(self, corpus: Corpus | None, base, train, threads: int, baseline: float | None,
+                baseline_label: str = "") -> None:
         """The main window's text, model (its size is the budget), training settings and
         torch threads; ignored while a race runs."""
         if self.is_racing():
@@ -117,7 +117,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.corpus, self._threads = corpus, threads
         if base is not None:
             self.controls.set_defaults(base, replace(train, eval_every=0))  # the worker times validation
-        self.plot.set_baseline(baseline, baseline_label(corpus) if corpus is not None else "")
+        self.plot.set_baseline(baseline, baseline_label)
         self._show_progress(0.0)
         name = corpus.name if corpus is not None else "no text"
         self.setWindowTitle(f"Race on {name} — rnnlab")

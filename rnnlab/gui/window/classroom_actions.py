@@ -94,7 +94,8 @@ class ClassroomActions:
         corpus = self.data_panel.corpus()
         base = self.model_panel.model_config(len(corpus.vocab)) if corpus is not None else None
         self.race_window.prepare(corpus, base, self.training_panel.train_config(self.model_panel.device()),
-                                 self.training_panel.threads_spin.value(), self.loss_plot.baseline())
+                                 self.training_panel.threads_spin.value(), self.loss_plot.baseline(),
+                                 self.loss_plot.baseline_label())
         self.race_window.show()
         self.race_window.raise_()
         self.race_window.activateWindow()

@@ -35,7 +35,6 @@ from rnnlab.gui.window.text_actions import TextActions
 from rnnlab.gui.workers.baseline import (
     BASELINE_EXPECTED,
     MEMORISATION_EXPECTED,
-    baseline_label,
     result_or_none,
     start_baseline,
     start_memorisation,
@@ -226,15 +225,16 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
 
-    def _on_baseline_done(self, corpus, loss: float | None, error: Exception | None) -> None:
-        loss = result_or_none(loss, error, BASELINE_EXPECTED)
-        if loss is None:
+    def _on_baseline_done(self, corpus, result: tuple | None, error: Exception | None) -> None:
+        result = result_or_none(result, error, BASELINE_EXPECTED)
+        if result is None:
             return
+        loss, label = result
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
         if corpus is current:
-            self.loss_plot.set_baseline(loss, baseline_label(corpus))
+            self.loss_plot.set_baseline(loss, label)
         if self.race_window is not None:
-            self.race_window.set_baseline(corpus, loss, baseline_label(corpus))
+            self.race_window.set_baseline(corpus, loss, label)
 
     def _on_model_preset_applied(self, preset) -> None:
         self.training_panel.apply_preset(preset)

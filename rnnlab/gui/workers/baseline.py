@@ -26,17 +26,26 @@ def result_or_none(result, error: Exception | None, expected: tuple[type[Excepti
 
 
 def start_baseline(computer: LatestJob, corpus, max_chars: int | None) -> None:
-    """done(corpus, loss, error): the corpus's n-gram validation loss in nats/char."""
-    computer.submit(corpus, lambda _progress: validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars,
-                                                              max_train_chars=BASELINE_FIT_CHARS))
+    """done(corpus, (loss, label), error): the corpus's n-gram validation loss in nats/char,
+    scored on the validation characters the window's own validation scores, and the line's
+    label, which says what was measured."""
+    def job(_progress):
+        loss = validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars, max_train_chars=BASELINE_FIT_CHARS)
+        return loss, baseline_label(corpus, max_chars)
+    computer.submit(corpus, job)
 
 
-def baseline_label(corpus) -> str:
-    """The baseline line's name; it says when only part of a big text was counted."""
-    label = f"{BASELINE_ORDER}-gram baseline"
+def baseline_label(corpus, max_chars: int | None = None) -> str:
+    """The baseline line's name. It says when only part of the text was used: the first
+    `max_chars` validation characters scored (as the window's validation does, so that the
+    two compare; `rnnlab ngram` scores all of them), the last characters of a big text counted."""
+    parts = []
+    scored = corpus.n_val - 1  # the targets: val[1:]
+    if max_chars is not None and scored > max_chars:
+        parts.append(f"first {max_chars:,} of {scored:,} validation chars")
     if corpus.n_train > BASELINE_FIT_CHARS:
-        label += f" (last {BASELINE_FIT_CHARS / 1e6:g}M chars)"
-    return label
+        parts.append(f"fitted on the last {BASELINE_FIT_CHARS / 1e6:g}M chars")
+    return f"{BASELINE_ORDER}-gram baseline" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 # The memorisation meter searches the whole training text; past this many characters a
