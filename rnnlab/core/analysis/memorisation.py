@@ -26,7 +26,7 @@ class MemorisationReport:
     n: int  # piece length of the share
     pieces: int  # n-character pieces in the sample
     copied_pieces: int  # of those, how many occur in the training text
-    longest: list[str]  # the longest substrings of the sample found in the training text
+    longest: list[str]  # the longest substrings of the sample with a letter found in the training text
     longest_length: int
 
     @property
@@ -40,7 +40,10 @@ class MemorisationReport:
         spaces and newlines made visible: ␣, ⏎)."""
         if self.pieces == 0:
             return f"Copied from the training text: too short to tell (under {self.n} characters)."
-        longest = self.longest[0] if self.longest else ""
+        if not self.longest:
+            return (f"Copied from the training text: {self.share:.0%} of its {self.n}-character pieces; "
+                    "no piece with a letter in it.")
+        longest = self.longest[0]
         shown = longest if len(longest) <= max_shown else longest[: max_shown - 3] + "…"
         return (f"Copied from the training text: {self.share:.0%} of its {self.n}-character pieces; "
                 f"longest copy {self.longest_length} characters"
@@ -90,28 +93,36 @@ def _copied(sample: _WindowHashes, train: _WindowHashes, n: int) -> np.ndarray:
 def measure(sample_ids: np.ndarray, train_ids: np.ndarray, train_text: str, decode,
             n: int = N_GRAM, top: int = 3) -> MemorisationReport:
     """The report for a sample (ids in the corpus's vocabulary) against the training part
-    (its ids and its text; `decode(ids) -> str`). The longest copy is found by bisection on
-    the length: a copied piece of length L contains copied pieces of every shorter length."""
+    (its ids and its text; `decode(ids) -> str`). The longest copy counted is the longest
+    that holds a letter: a run of spaces and newlines is copied from every text and says
+    nothing. It is found by bisection on the length: a copied piece of length L with a
+    letter contains such pieces of every shorter length."""
     sample_ids = np.asarray(sample_ids)
     sample, train = _WindowHashes(sample_ids), _WindowHashes(train_ids)
     share = _copied(sample, train, n)
+    letters = np.array([ch.isalpha() for ch in decode(sample_ids)], dtype=np.int64) if len(sample_ids) else \
+        np.zeros(0, dtype=np.int64)
+    before = np.concatenate([[0], np.cumsum(letters)])  # letters before each position
     lo, hi = 0, len(sample_ids)  # invariant: some piece of length lo is copied (0: trivially)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if _confirmed(sample_ids, sample, train, train_text, decode, mid, limit=1):
+        if _confirmed(sample_ids, sample, train, train_text, decode, before, mid, limit=1):
             lo = mid
         else:
             hi = mid - 1
-    longest = _confirmed(sample_ids, sample, train, train_text, decode, lo, limit=top) if lo else []
+    longest = _confirmed(sample_ids, sample, train, train_text, decode, before, lo, limit=top) if lo else []
     return MemorisationReport(n=n, pieces=len(share), copied_pieces=int(share.sum()),
                               longest=longest, longest_length=lo)
 
 
 def _confirmed(sample_ids, sample: _WindowHashes, train: _WindowHashes, train_text: str, decode,
-               length: int, limit: int) -> list[str]:
-    """Up to `limit` distinct sample pieces of `length` that really occur in the training text."""
+               letters_before: np.ndarray, length: int, limit: int) -> list[str]:
+    """Up to `limit` distinct sample pieces of `length` with a letter (letters_before[i]: the
+    letters in sample[:i]) that really occur in the training text."""
     found: list[str] = []
-    for t in np.flatnonzero(_copied(sample, train, length)):
+    count = max(sample.n - length + 1, 0)
+    with_letter = letters_before[length : length + count] - letters_before[:count] > 0
+    for t in np.flatnonzero(_copied(sample, train, length) & with_letter):
         piece = decode(sample_ids[t : t + length])
         if piece not in found and piece in train_text:
             found.append(piece)
