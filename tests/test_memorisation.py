@@ -71,5 +71,5 @@ def test_the_longest_copy_holds_letters_not_just_spaces():
     corpus = corpus_from_text(("the quick brown fox\n\n\n\n          \n" * 30) + "lorem ipsum dolor sit amet\n" * 20)
     report = measure_text("zzq\n\n\n\n          \nqzz xyz brown fox zq", corpus)
     assert report.longest == [" brown fox"] and report.longest_length == 10  # not the 15 blanks
-    blank = measure_text("       \n\n\n   ", corpus)
+    blank = measure_text("          \n\n\n\n          \n  ", corpus)
     assert blank.longest == [] and blank.longest_length == 0 and "no piece with a letter" in blank.summary()
