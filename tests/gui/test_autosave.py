@@ -2,6 +2,8 @@
 launch offers it back; a clean close leaves nothing."""
 
 import json
+import os
+import shutil
 
 import pytest
 from PySide6.QtWidgets import QPushButton
@@ -84,3 +86,18 @@ def test_a_clean_close_leaves_nothing_and_a_new_best_is_kept(window, qtbot):
     window.session.dirty = False
     window.close()
     assert list(autosave_root().iterdir()) == []
+
+
+def test_two_crashed_sessions_the_older_is_kept_not_deleted(window, qtbot):
+    _train(window, qtbot)
+    assert window.autosaver.save_now() and window.autosaver.wait()
+    dead = _crash(window)
+    older = dead.with_name(f"999999998-{dead.name.split('-')[1]}x")
+    shutil.copytree(dead, older)
+    for path in older.iterdir():
+        os.utime(path, (path.stat().st_mtime - 3600,) * 2)  # an hour older
+    window.answers.restore = False  # discard the newest
+    assert not offer_restore(window)
+    assert "1 older session, kept for later" in window.answers.offered[0]
+    assert not dead.exists() and older.exists()
+    assert [found.folder for found in leftovers()] == [older]  # offered at the next launch

@@ -117,10 +117,11 @@ def offer_restore(window: WindowInterface) -> bool:
     found = leftovers()
     if not found:
         return False
-    newest = found[0]
-    answer = window.prompts.ask_restore(window, newest.describe())
-    for old in found[1:]:
-        discard(old)  # only the newest is offered; older ones would only pile up
+    newest, older = found[0], len(found) - 1
+    # one model at a time: the newest is offered now, older ones stay for the next launches
+    what = newest.describe() + (f" (and {older} older session{'s' if older > 1 else ''}, kept for later)"
+                                if older else "")
+    answer = window.prompts.ask_restore(window, what)
     if answer is None:  # "later": keep it for the next launch
         return False
     if not answer:
