@@ -2,6 +2,7 @@
 opens as a model, a lesson (.rnnlab-lesson) as a lesson, anything else as the text."""
 
 import shutil
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -77,3 +78,9 @@ def test_ctrl_o_with_a_model_refuses_and_the_text_stays(window, qtbot, tmp_path)
     assert window.answers.folders == []  # not even asked
     assert "Reset the model" in window.message_bar.text()
     assert window.data_panel.corpus() is before is window.session.trainer.corpus
+
+
+def test_a_text_too_short_for_the_settings_is_said_when_opened(window):
+    window.training_panel.set_config(replace(window.training_panel.train_config("cpu"), batch=32, seq=100))
+    assert window.data_panel.use_text("a single line of text that is much too short to train on\n")
+    assert "too short for batch 32 x sequence 100" in window.message_bar.text()

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from rnnlab.core.data.corpus import CorpusError
+from rnnlab.core.data.corpus import CorpusError, require_length
 from rnnlab.core.io.lesson import PANELS
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.presets import DEFAULT_CORPUS
@@ -68,6 +68,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         self.baseline = LatestJob("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss, error)
         self.memorisation = LatestJob("rnnlab-memorisation", self)  # done((sample, corpus), report, error)
         self._status_shown = 0.0
+        self._short_warning = ""  # the last "too short for these settings" shown
         self._build_panels()
         self._build_layout()
         self.actions = build_menus(self)
@@ -216,6 +217,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
     # ----- reactions -----
     def _on_data_corpus_loaded(self, corpus) -> None:
         self.end_lesson_unless_on(corpus)
+        self._warn_if_too_short(corpus)
         self.model_panel.set_vocab_size(len(corpus.vocab))
         self.loss_plot.set_baseline(None)
         start_baseline(self.baseline, corpus, GUI_EVAL_CHARS)  # the characters the app's validation scores
@@ -224,6 +226,17 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
             self.session.set_probe_text(self.heatmap.probe_text())
         if corpus.encoding != "text":  # a file or a built-in, not pasted text: reopen it next time
             settings.set_value("last_source", str(corpus.source))
+
+    def _warn_if_too_short(self, corpus) -> None:
+        """Say now, not at Start, when the text is too short for the training settings."""
+        train = self.training_panel.train_config(self.model_panel.device())
+        if self.message_bar.text() and self.message_bar.text() == self._short_warning:
+            self.message_bar.hide()  # about the text before
+        try:
+            require_length(corpus, train.batch, train.seq)
+        except CorpusError as exc:
+            self._short_warning = str(exc)
+            self.message_bar.show_message(self._short_warning, "warning")
 
     def _on_baseline_done(self, corpus, result: tuple | None, error: Exception | None) -> None:
         result = result_or_none(result, error, BASELINE_EXPECTED)
