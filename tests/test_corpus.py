@@ -358,3 +358,14 @@ def test_plain_latin1_text_is_not_warned(tmp_path):
     path = tmp_path / "cafe.txt"
     path.write_bytes(("café, naïve, über " * 40).encode("latin-1"))
     assert load_corpus(str(path), encoding="latin-1").warnings == []
+
+
+@pytest.mark.parametrize("data, named", [
+    (("plain text\n" * 50).encode("utf-16-le"), "utf-16-le"),
+    (("plain text\n" * 50).encode("utf-16-be"), "utf-16-be"),
+    (bytes(range(256)) * 20, None),
+    (b"\x89PNG\r\n\x1a\n" + bytes(2000), None),
+])
+def test_nul_bytes_name_utf16_only_when_it_reads_as_text(tmp_path, data, named):
+    err = raises_kind("binary", load_corpus, write(tmp_path, data))
+    assert (f"--encoding {named}" in str(err)) if named else ("--encoding" not in str(err))

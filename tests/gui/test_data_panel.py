@@ -1,5 +1,7 @@
 """DataPanel: loading built-ins, files and pasted text; errors keep the old corpus."""
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
@@ -140,3 +142,18 @@ def test_show_corpus_from_elsewhere_emits_nothing(panel, qtbot, small_corpus):
     assert panel.corpus() is small_corpus
     assert panel.charsLabel.text() == f"{small_corpus.n_chars:,}"
     assert panel.encodingLabel.text() == "typed or pasted"
+
+
+def test_bomless_big_endian_utf16_is_offered_big_endian(panel, qtbot, tmp_path):
+    path = _write(tmp_path, "wide-be.txt", ("wide text\n" * 20).encode("utf-16-be"))
+    assert not panel.open_path(path)
+    assert panel.encodingCombo.currentText() == "utf-16-be"
+    with qtbot.waitSignal(panel.corpus_loaded):
+        panel.retryEncodingButton.click()
+
+
+def test_a_picture_offers_no_retry(panel, tmp_path):
+    icon = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
+    path = _write(tmp_path, "picture.png", icon.read_bytes())
+    assert not panel.open_path(path)
+    assert "binary" in panel.dataErrorLabel.text() and panel.encodingBox.isHidden()

@@ -46,6 +46,21 @@ def _control_share(codes: np.ndarray) -> float:
     return np.count_nonzero(_IS_CONTROL[np.minimum(codes, 255)]) / codes.size
 
 
+def _bomless_utf16(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the start of `raw` reads as text in it, else None."""
+    head = raw[: _SAMPLE - _SAMPLE % 2][: len(raw) - len(raw) % 2]
+    zeros = np.frombuffer(head, dtype=np.uint8).reshape(-1, 2) == 0
+    # Latin text has its zero bytes in the high half of each unit: odd offsets in LE, even in BE
+    high = 1 if zeros[:, 1].sum() >= zeros[:, 0].sum() else 0
+    encoding = "utf-16-le" if high else "utf-16-be"
+    if zeros[:, high].mean() < 0.2:  # a few NULs scattered: a binary file, not Latin UTF-16
+        return None
+    text = head.decode(encoding, "replace")
+    codes = text_codes(text)
+    bad = np.count_nonzero(codes == 0xFFFD) / max(codes.size, 1)
+    return encoding if text and "\x00" not in text and bad + _control_share(codes) <= 0.05 else None
+
+
 def _binary_error(name: str, why: str) -> CorpusError:
     return CorpusError(f"{name} looks like a binary file, not text ({why}).", "binary")
 
@@ -91,8 +106,11 @@ def _decode_auto(raw: bytes, name: str) -> tuple[list[str], str]:
             _check_decoded(text, name, enc.upper())
             return text, enc
     if b"\x00" in raw:
-        raise _binary_error(name, "it contains NUL bytes and no UTF-16 byte-order mark; "
-                                  "if it is UTF-16 without one, pass --encoding utf-16-le or utf-16-be")
+        utf16 = _bomless_utf16(raw)
+        if utf16 is None:  # a picture, an archive...: no encoding would make it a text
+            raise _binary_error(name, "it contains NUL bytes")
+        raise _binary_error(name, f"it contains NUL bytes; it reads as UTF-16 without a byte-order mark: "
+                                  f"pass --encoding {utf16}")
     share = _control_share(np.frombuffer(raw[:_SAMPLE], dtype=np.uint8))
     if share > 0.05:
         raise _binary_error(name, f"{share:.0%} of its first bytes are control codes")

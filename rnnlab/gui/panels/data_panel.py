@@ -8,6 +8,7 @@ failure is shown in the panel and the previously loaded corpus is kept.
 from __future__ import annotations
 
 import os
+import re
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -86,8 +87,14 @@ def _file_size(path: str) -> int:
 
 
 def _wants_encoding(err: CorpusError) -> bool:
-    # A BOM-less UTF-16 file is reported as binary (NUL bytes) with a hint to name the encoding.
-    return err.kind == "encoding" or (err.kind == "binary" and "UTF-16" in str(err))
+    # A BOM-less UTF-16 file is reported as binary (NUL bytes) with the encoding that reads it;
+    # a picture or an archive is binary with none, and no retry could make it a text.
+    return err.kind == "encoding" or (err.kind == "binary" and _named_utf16(err) is not None)
+
+
+def _named_utf16(err: CorpusError) -> str | None:
+    found = re.search(r"--encoding (utf-16-[lb]e)", str(err))
+    return found.group(1) if found else None
 
 
 class DataPanel(QWidget):
@@ -253,7 +260,7 @@ class DataPanel(QWidget):
             # After a wrong encoding the text may look binary: let the user try another one.
             offer = _wants_encoding(err) or (retrying and err.kind == "binary")
             if offer and err.kind == "binary" and not retrying:
-                self.encodingCombo.setCurrentText("utf-16-le")
+                self.encodingCombo.setCurrentText(_named_utf16(err))
             self._fail(_gui_message(str(err)), path if offer else None)
         elif isinstance(err, OSError):
             self._fail(f"Cannot read '{path or source}': {err.strerror or err}.")
