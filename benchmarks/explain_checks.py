@@ -6,7 +6,7 @@
 1. Vanishing gradients (the gradient-flow view) on builtin:copy. A vanilla RNN, an LSTM
    and a GRU, each 1x64, batch 32 x seq 64, Adam 2e-3, clip 5, the same seed, train for
    the same time (--seconds). At step 0 and after training, the view's curve is computed
-   as the app does it, rnnlab.core.nn.explain.gradient_flow over 8 windows of the validation
+   as the app does it, rnnlab.core.nn.gradient_flow.gradient_flow over 8 windows of the validation
    text (gradient_windows(val, 64, count=8)): mean ||dloss/dh_t|| for t = 0..63 of the
    loss at the last position. Reported per cell: the norm at t = T-1, T-33 (32 chars back)
    and 0, the ratios to t = T-1 (and their log10), and the validation loss
@@ -19,7 +19,7 @@
 2. A depth-tracking unit (the neuron hunt) on builtin:brackets. An LSTM 1x64 trains for
    --brackets-seconds; it reads ~400 characters of validation text from a zero state (as
    the app's probe does), starting at a line. Reported: the top 5 units of layer 0's h and
-   c by |r| with the "inside brackets" mask (explain.rank_units), and the best units by
+   c by |r| with the "inside brackets" mask (neuron_patterns.rank_units), and the best units by
    |r| with the nesting depth after each character (an integer, same counter as the mask);
    the same for the untrained network (step 0) as a reference, and the best depth units'
    r over 4,000 characters, to see whether the 400-character figure is a fluke.
@@ -46,15 +46,9 @@ import numpy as np
 import torch
 
 from rnnlab.core.data.corpus import Corpus, load_corpus
-from rnnlab.core.nn.explain import (
-    gradient_flow,
-    gradient_windows,
-    pattern_mask,
-    pattern_signal,
-    rank_units,
-    unit_correlations,
-)
+from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.nn.neuron_patterns import pattern_mask, pattern_signal, rank_units, unit_correlations
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.events import WarningEvent

@@ -8,8 +8,8 @@ import torch
 from PySide6 import QtCore, QtGui
 
 from rnnlab.core.data.vocab import Vocabulary
-from rnnlab.core.nn.explain import pattern_mask, rank_units
 from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.neuron_patterns import pattern_mask, rank_units
 from rnnlab.core.nn.probe import LayerTrace, ProbeResult, probe
 from rnnlab.gui.explain import neuron_hunt_panel
 from rnnlab.gui.explain.neuron_hunt_panel import NeuronHuntPanel

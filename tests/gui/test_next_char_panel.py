@@ -6,9 +6,9 @@ import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from rnnlab.core.data.vocab import Vocabulary
-from rnnlab.core.nn.explain import top_next
 from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.nn.probe import LayerTrace, ProbeResult, probe
+from rnnlab.core.nn.surprisal import top_next
 from rnnlab.gui.explain.next_char_panel import TOP_K, NextCharPanel
 from rnnlab.gui.look.colors import MAX_BITS, surprise_colors
 

@@ -5,7 +5,7 @@ Each dot is one unit: x = the fraction of characters where its gate is nearly sh
 "Visualizing and Understanding Recurrent Networks", 2015). Dots near the top-left corner
 are gates that are almost always open, e.g. forget gates of units that remember for a long
 time; dots near the diagonal switch hard between shut and open. A pure view: fed
-`set_probe(ProbeResult)`; the fractions come from rnnlab.core.nn.explain.gate_saturation.
+`set_probe(ProbeResult)`; the fractions come from rnnlab.core.nn.gate_saturation.gate_saturation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
-from rnnlab.core.nn.explain import gate_saturation
+from rnnlab.core.nn.gate_saturation import gate_saturation
 from rnnlab.core.nn.probe import GATE_NAMES
 from rnnlab.gui.explain.header import ExplainHeader
 from rnnlab.gui.look import colors

@@ -1,7 +1,7 @@
 """GradientsPanel: vanishing and exploding gradients, the two classic troubles of RNNs.
 
 Left, "reach back in time": per layer, the size of d loss / d h_t for each character read
-before the prediction (rnnlab.core.nn.explain.gradient_flow), drawn against "characters back
+before the prediction (rnnlab.core.nn.gradient_flow.gradient_flow), drawn against "characters back
 from the prediction" on an inverted axis, so time runs left to right and the last
 character read is on the right; log scale. The first flow received since clear() stays
 as a faint dashed "at start" curve per layer, so the change with training is visible.
@@ -110,7 +110,7 @@ class GradientsPanel(QtWidgets.QWidget):
     # --- data in ----------------------------------------------------------------------
 
     def set_gradient_flow(self, norms: list[np.ndarray]) -> None:
-        """Per layer, ||d loss / d h_t|| for t = 0..T-1 (explain.gradient_flow). Replaces the
+        """Per layer, ||d loss / d h_t|| for t = 0..T-1 (gradient_flow.gradient_flow). Replaces the
         curves at once (this is rare: one batched backward pass per call). The first flow
         since clear() is kept as the "at start" curves; a different number of layers means
         another model, so it starts them afresh."""

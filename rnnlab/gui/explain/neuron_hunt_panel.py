@@ -3,7 +3,7 @@
 Some units of a trained character RNN follow something a person can name: being inside
 quotes, the depth of brackets, the start of a line (Karpathy, Johnson & Fei-Fei 2015).
 The student picks a built-in pattern or types a regular expression; the panel marks the
-characters it selects (rnnlab.core.nn.explain.pattern_mask), correlates that 0/1 mask with
+characters it selects (rnnlab.core.nn.neuron_patterns.pattern_mask), correlates that 0/1 mask with
 every unit's activation over the same text and lists the ten units that follow it best
 (rank_units, by |r|). Clicking a unit colours the text by that unit's activation.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from rnnlab.core.nn.explain import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
+from rnnlab.core.nn.neuron_patterns import BUILTIN_PATTERNS, PatternError, pattern_signal, rank_units
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
 from rnnlab.gui.explain.neuron_hunt_html import mask_html, mask_summary
 from rnnlab.gui.explain.pattern_combo import PatternCombo

@@ -3,7 +3,7 @@
 After each character the network gives a probability to every character that could come
 next (ProbeResult.probs, one row per character read). The text is shown coloured by the
 surprise of each character given the ones before it, -log2 p in bits
-(rnnlab.core.nn.explain.surprisal_bits): white when the network expected it, dark red when it
+(rnnlab.core.nn.surprisal.surprisal_bits): white when the network expected it, dark red when it
 did not. The first character has no prediction and stays uncoloured. Clicking a character
 shows, in a bar chart, the ten characters the network thought most likely to come after
 it (explain.top_next), the one that really came next in another colour; hovering one
@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.nn.explain import surprisal_bits, top_next
+from rnnlab.core.nn.surprisal import surprisal_bits, top_next
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.symbols import char_symbol

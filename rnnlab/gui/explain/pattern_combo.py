@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from rnnlab.core.nn.explain import BUILTIN_PATTERNS
+from rnnlab.core.nn.neuron_patterns import BUILTIN_PATTERNS
 
 PATTERN_DEBOUNCE_MS = 300  # wait for the user to stop typing before matching
 REGEX_TOOLTIP = ("A Python regular expression: every character inside a match is selected. "

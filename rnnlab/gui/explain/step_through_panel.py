@@ -2,7 +2,7 @@
 and every number of the cell's equations is on screen.
 
     Next char -> (first time, or after the text changed) one snapshot of the model, then
-                 explain.step_char over the whole text (milliseconds for a tiny model)
+                 char_step.step_char over the whole text (milliseconds for a tiny model)
               -> the CharStep for the next position is drawn:
 
     x_t | h_{t-1} | c_{t-1}                 the inputs of the chosen layer
@@ -30,9 +30,10 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Slot
 
 from rnnlab.core.data.vocab import Vocabulary, format_chars
-from rnnlab.core.nn.explain import CharStep, step_char, top_next
+from rnnlab.core.nn.char_step import CharStep, step_char
 from rnnlab.core.nn.model import CharRNN
 from rnnlab.core.nn.probe import GATE_NAMES
+from rnnlab.core.nn.surprisal import top_next
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from rnnlab.core.data.corpus import Corpus
 from rnnlab.core.io.run_state import load_trainer, run_metadata, save_trainer
-from rnnlab.core.nn.explain import gradient_flow, gradient_windows
+from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.model import ModelConfig
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.config import TrainConfig

@@ -13,7 +13,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from rnnlab.core.nn.explain import gradient_flow, gradient_windows
+from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent
 from rnnlab.core.train.trainer import Trainer
@@ -32,7 +32,7 @@ class TrainingWorker(QObject):
     evaluated = Signal(object)  # EvalEvent
     warned = Signal(str, str)  # kind, message
     probed = Signal(object)  # rnnlab.core.nn.probe.ProbeResult
-    gradients = Signal(object)  # list per layer of ||dloss/dh_t|| (T,), rnnlab.core.nn.explain.gradient_flow
+    gradients = Signal(object)  # list per layer of ||dloss/dh_t|| (T,), rnnlab.core.nn.gradient_flow.gradient_flow
     state_changed = Signal(str)  # "running" | "paused"
     failed = Signal(str)
     finished = Signal(str)  # "budget" | "stopped" | "error"
