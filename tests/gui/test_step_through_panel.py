@@ -8,7 +8,8 @@ from PySide6 import QtGui, QtWidgets
 from rnnlab.core.data.vocab import Vocabulary
 from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.nn.probe import probe_ids
-from rnnlab.gui.explain.step_through_panel import StepThroughPanel, nice_level
+from rnnlab.gui.explain.step_through_panel import StepThroughPanel
+from rnnlab.gui.explain.step_walk import nice_level
 
 VOCAB = Vocabulary(chars=sorted(set("\n helo wrd abc")))
 TEXT = "hello world"

@@ -271,3 +271,8 @@ def activation_html(symbols: list[str], values: np.ndarray, levels: tuple[float,
 # Neuron hunt
 MASK_BACKGROUND = "#ffe066"  # the characters a pattern selects: marked yellow
 MASK_INK = "#000000"  # the text on that yellow, dark in either theme
+
+
+# Step through
+STEP_UNIT_OUTLINE = "#000000"  # the chosen unit's box in every picture (black in every look)
+STEP_LEVEL_NOTE = "#777"  # a picture title's colour range ("±3"), when it is not ±1
