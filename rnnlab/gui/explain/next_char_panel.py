@@ -6,7 +6,7 @@ surprise of each character given the ones before it, -log2 p in bits
 (rnnlab.core.nn.surprisal.surprisal_bits): white when the network expected it, dark red when it
 did not. The first character has no prediction and stays uncoloured. Clicking a character
 shows, in a bar chart, the ten characters the network thought most likely to come after
-it (explain.top_next), the one that really came next in another colour; hovering one
+it (surprisal.top_next), the one that really came next in another colour; hovering one
 tells its surprise and the top three guesses in a line below the text.
 
 A pure view, fed `set_probe(ProbeResult, Vocabulary)` up to a few times a second.
