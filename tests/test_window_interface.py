@@ -42,6 +42,8 @@ def foreign_privates(source: str) -> set[str]:
                 read.add(node.attr)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             defined.add(node.id)
+        elif isinstance(node, ast.ImportFrom):  # from x import _private: another file's
+            read |= {a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")}
     return read - defined
 
 
@@ -62,6 +64,7 @@ def test_the_checkers_see_what_they_should():
     assert window_uses("class A:\n    def f(self):\n        self.window.panel_boxes\n") == {"panel_boxes"}
     assert foreign_privates("def f(w):\n    w._update_title()\n") == {"_update_title"}
     assert foreign_privates("class A:\n    def _x(self): ...\n    def f(self, o):\n        o._x()\n") == set()
+    assert foreign_privates("from m import _helper, public as _alias\n") == {"_helper"}
 
 
 def test_no_module_reads_another_files_private_names():

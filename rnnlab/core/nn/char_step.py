@@ -15,14 +15,14 @@ import torch.nn.functional as F
 
 from rnnlab.core.nn.model import CharRNN, Hidden, hidden_from_tensors, hidden_tensors
 from rnnlab.core.nn.probe import (
-    _as_ids,
-    _eval_mode,
-    _initial_hidden,
-    _numpy,
+    as_ids,
+    eval_mode,
     gru_step,
+    initial_hidden,
     layer_weights,
     lstm_step,
     rnn_step,
+    to_numpy,
 )
 
 
@@ -60,10 +60,10 @@ def step_char(model: CharRNN, char_id: int, hidden: Hidden | None = None) -> Cha
     gates come from probe's rnn_step / lstm_step / gru_step. Starts from `hidden` (zeros if
     None); chain the returned .hidden to step through a text. Eval mode, no gradients.
     """
-    ids = _as_ids(model, np.asarray([char_id], dtype=np.int64))
+    ids = as_ids(model, np.asarray([char_id], dtype=np.int64))
     cell, layers = model.config.cell, model.config.layers
-    with _eval_mode(model), torch.no_grad():
-        start = hidden_tensors(_initial_hidden(model, hidden))
+    with eval_mode(model), torch.no_grad():
+        start = hidden_tensors(initial_hidden(model, hidden))
         states = [s.reshape(layers, -1).to(model.decoder.weight) for s in start]  # (L, H)
         x = model.encode_input(ids.view(1, 1))[0, 0]  # (I,)
         steps, hs, cs = [], [], []
@@ -92,6 +92,6 @@ def step_char(model: CharRNN, char_id: int, hidden: Hidden | None = None) -> Cha
 
 
 def _copy(t: torch.Tensor) -> np.ndarray:
-    """A numpy copy: on the CPU _numpy can share memory with the weights or the given hidden
+    """A numpy copy: on the CPU to_numpy can share memory with the weights or the given hidden
     state, and a view would change under the GUI while training goes on."""
-    return np.array(_numpy(t), copy=True)
+    return np.array(to_numpy(t), copy=True)

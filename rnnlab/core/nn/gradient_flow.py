@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from rnnlab.core.nn.model import CharRNN, hidden_tensors
-from rnnlab.core.nn.probe import ProbeError, _as_ids, _eval_mode, _LayerRun, layer_weights, unroll_layer
+from rnnlab.core.nn.probe import LayerRun, ProbeError, as_ids, eval_mode, layer_weights, unroll_layer
 
 
 def gradient_flow(model: CharRNN, windows: torch.Tensor | np.ndarray) -> list[np.ndarray]:
@@ -32,9 +32,9 @@ def gradient_flow(model: CharRNN, windows: torch.Tensor | np.ndarray) -> list[np
         raise ProbeError(f"windows must be (number of windows, length), not shape {shape}")
     if shape[1] < 2:
         raise ProbeError("each window needs at least 2 characters: inputs and a target")
-    ids = _as_ids(model, windows).view(shape)  # (B, T+1)
+    ids = as_ids(model, windows).view(shape)  # (B, T+1)
     steps = shape[1] - 1
-    with _eval_mode(model), torch.inference_mode(False), torch.enable_grad():
+    with eval_mode(model), torch.inference_mode(False), torch.enable_grad():
         runs = _unroll_windows(model, ids[:, :-1])
         logits = model.decoder(runs[-1].hs[-1])  # (B, V)
         # Summed, each window's loss depends only on its own h: d(sum)/dh_t[b] = dloss_b/dh_t[b].
@@ -56,7 +56,7 @@ def gradient_windows(data: np.ndarray, length: int, count: int = 4) -> np.ndarra
     return np.stack([np.asarray(data[s : s + length + 1], dtype=np.int64) for s in starts])
 
 
-def _unroll_windows(model: CharRNN, ids: torch.Tensor) -> list[_LayerRun]:
+def _unroll_windows(model: CharRNN, ids: torch.Tensor) -> list[LayerRun]:
     """probe.unroll for a batch: ids (B, T) from zero states; each h_t in the runs is (B, H).
 
     The step functions use F.linear and chunk(-1), so probe.unroll_layer runs them on

@@ -115,7 +115,7 @@ def gru_step(x: torch.Tensor, h: torch.Tensor, w: CellWeights) -> tuple[torch.Te
 
 
 @dataclass
-class _LayerRun:
+class LayerRun:
     """One layer's states as lists of (H,) tensors, still attached to the graph."""
 
     hs: list[torch.Tensor]
@@ -123,9 +123,9 @@ class _LayerRun:
     gates: dict[str, list[torch.Tensor]]
 
 
-def unroll_layer(cell: str, xs: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None, w: CellWeights) -> _LayerRun:
+def unroll_layer(cell: str, xs: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None, w: CellWeights) -> LayerRun:
     """Run one layer over inputs xs (T, I) from state h (H,) (and c (H,) for the LSTM)."""
-    run = _LayerRun([], [] if cell == "lstm" else None, {name: [] for name in GATE_NAMES[cell]})
+    run = LayerRun([], [] if cell == "lstm" else None, {name: [] for name in GATE_NAMES[cell]})
     for x in xs:  # x: (I,)
         gates = {}
         if cell == "rnn":
@@ -141,11 +141,11 @@ def unroll_layer(cell: str, xs: torch.Tensor, h: torch.Tensor, c: torch.Tensor |
     return run
 
 
-def unroll(model: CharRNN, ids: torch.Tensor, hidden: Hidden | None = None) -> list[_LayerRun]:
+def unroll(model: CharRNN, ids: torch.Tensor, hidden: Hidden | None = None) -> list[LayerRun]:
     """All layers over ids (T,) on the model's device, layer k reading layer k-1's h."""
     cell, layers = model.config.cell, model.config.layers
     weight = model.decoder.weight  # for the device and dtype
-    states = [s.reshape(layers, -1).to(weight) for s in hidden_tensors(_initial_hidden(model, hidden))]  # (L, H)
+    states = [s.reshape(layers, -1).to(weight) for s in hidden_tensors(initial_hidden(model, hidden))]  # (L, H)
     xs = model.encode_input(ids.view(1, -1))[0]  # (T, I)
     runs = []
     for k in range(layers):
@@ -156,7 +156,7 @@ def unroll(model: CharRNN, ids: torch.Tensor, hidden: Hidden | None = None) -> l
     return runs
 
 
-def _initial_hidden(model: CharRNN, hidden: Hidden | None) -> Hidden:
+def initial_hidden(model: CharRNN, hidden: Hidden | None) -> Hidden:
     if hidden is None:
         return model.init_hidden(1)
     want = (model.config.layers, 1, model.config.hidden)
@@ -177,12 +177,12 @@ def probe_ids(model: CharRNN, ids: torch.Tensor | np.ndarray, hidden: Hidden | N
     single-layer kernel with that layer's weights; with every h_{t-1} known, the gates are
     a few whole-matrix operations; only the LSTM's cell state needs a loop (one op a step).
     """
-    ids = _as_ids(model, ids)
+    ids = as_ids(model, ids)
     if ids.numel() == 0:
         raise ProbeError("nothing to probe: the text is empty")
     cell, layers = model.config.cell, model.config.layers
-    with _eval_mode(model), torch.no_grad():
-        start = hidden_tensors(_initial_hidden(model, hidden))
+    with eval_mode(model), torch.no_grad():
+        start = hidden_tensors(initial_hidden(model, hidden))
         states = [s.reshape(layers, -1).to(model.decoder.weight) for s in start]
         xs = model.encode_input(ids.view(1, -1))[0]  # (T, I)
         traces = []
@@ -197,10 +197,10 @@ def probe_ids(model: CharRNN, ids: torch.Tensor | np.ndarray, hidden: Hidden | N
     return ProbeResult(
         text=None,
         cell=cell,
-        layers=[LayerTrace(h=_numpy(h), c=None if c is None else _numpy(c),
-                           gates={name: _numpy(g) for name, g in gates.items()}) for h, c, gates in traces],
-        probs=_numpy(torch.softmax(logits, dim=-1)),
-        logits=_numpy(logits),
+        layers=[LayerTrace(h=to_numpy(h), c=None if c is None else to_numpy(c),
+                           gates={name: to_numpy(g) for name, g in gates.items()}) for h, c, gates in traces],
+        probs=to_numpy(torch.softmax(logits, dim=-1)),
+        logits=to_numpy(logits),
         ids=ids.cpu().numpy(),
         final_hidden=hidden_from_tensors(cell, final),
     )
@@ -256,10 +256,10 @@ def gradient_through_time(model: CharRNN, ids: torch.Tensor | np.ndarray) -> lis
     t = 0..T-1 (shape (T,)): the vanishing (or exploding) gradient curve. Only the h_t get
     gradients (torch.autograd.grad); the model's parameters' .grad is left untouched.
     """
-    ids = _as_ids(model, ids)
+    ids = as_ids(model, ids)
     if ids.numel() < 2:
         raise ProbeError("the window needs at least 2 characters: inputs and a target")
-    with _eval_mode(model), torch.inference_mode(False), torch.enable_grad():
+    with eval_mode(model), torch.inference_mode(False), torch.enable_grad():
         runs = unroll(model, ids[:-1])
         logits = model.decoder(runs[-1].hs[-1])  # (V,)
         loss = F.cross_entropy(logits.unsqueeze(0), ids[-1:])
@@ -273,7 +273,7 @@ def gradient_through_time(model: CharRNN, ids: torch.Tensor | np.ndarray) -> lis
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _as_ids(model: CharRNN, ids: torch.Tensor | np.ndarray) -> torch.Tensor:
+def as_ids(model: CharRNN, ids: torch.Tensor | np.ndarray) -> torch.Tensor:
     """ids as a 1-D int64 tensor on the model's device, range-checked."""
     if not isinstance(ids, torch.Tensor):
         ids = torch.as_tensor(np.asarray(ids, dtype=np.int64))
@@ -284,7 +284,7 @@ def _as_ids(model: CharRNN, ids: torch.Tensor | np.ndarray) -> torch.Tensor:
     return ids.to(model.decoder.weight.device)
 
 
-class _eval_mode:
+class eval_mode:
     """Put the model in eval mode for a block, then restore its training flag."""
 
     def __init__(self, model: CharRNN):
@@ -297,5 +297,5 @@ class _eval_mode:
         self.model.train(self.was_training)
 
 
-def _numpy(t: torch.Tensor) -> np.ndarray:
+def to_numpy(t: torch.Tensor) -> np.ndarray:
     return t.detach().cpu().float().numpy()

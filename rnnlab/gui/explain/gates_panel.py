@@ -42,7 +42,6 @@ class GatesPanel(QtWidgets.QWidget):
         self.message = QtWidgets.QLabel(objectName="gatesMessageLabel", wordWrap=True)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("gateSaturationPlots")
-        self.plots.setBackground("w")
         colors.style_view(self.plots)
         self.plots.setMinimumSize(240, 160)
         self._scatters: dict[str, pg.ScatterPlotItem] = {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
@@ -23,13 +22,12 @@ from rnnlab.core.data.vocab import Vocabulary
 from rnnlab.core.nn.model import CharRNN
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings, prime_ids
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
+from rnnlab.gui.explain.step_walk import ModelSource
 from rnnlab.gui.look import theme
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widgets import labelled, spin_box
 from rnnlab.gui.panels.sample_columns import SampleColumns
 from rnnlab.gui.workers.sampling_worker import CHUNK_INTERVAL, SHUTDOWN_MS
-
-ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
 
 NO_MODEL = "Train or open a model first."
 DEFAULT_TEMPERATURES = "0.2, 0.5, 1.0, 1.5"

@@ -55,7 +55,6 @@ class HeatmapView:
 
     def __init__(self, on_hover: Callable, on_click: Callable) -> None:
         self.widget = pg.GraphicsLayoutWidget()
-        self.widget.setBackground("w")
         colors.style_view(self.widget)
         self.widget.setObjectName("hiddenHeatmap")
         self.widget.setMinimumHeight(120)
