@@ -5,7 +5,7 @@ import pytest
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnnlab.core.data.vocab import Vocabulary
+from rnnlab.core.data.vocab import Vocabulary, char_symbol
 from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.nn.probe import LayerTrace, ProbeResult, probe
 from rnnlab.core.nn.surprisal import top_next
@@ -182,3 +182,20 @@ def test_export_png(panel, tmp_path):
     assert not image.isNull() and image.width() >= 2 * 300
     assert not panel.export_image(str(tmp_path / "no" / "such" / "next.png"))
     assert "Could not export" in panel.error_text()
+
+
+def test_the_line_the_bars_and_the_caption_speak_of_one_character(panel):
+    result = _result()
+    panel.set_probe(result, VOCAB)
+    panel.select_position(4)
+    panel._show_hover(1)  # the pointer over another character
+    top = top_next(result.probs[1], TOP_K)
+    assert [c for c, _ in panel.bars()] == [VOCAB.chars[i] for i, _ in top]
+    assert "(position 1)" in panel.bar_caption.text() and "(position 1)" in panel.hover_label.text()
+    best, p = panel.bars()[0]
+    assert f"'{char_symbol(best)}' {p:.0%}" in panel.hover_label.text()  # the same number, the same way
+    came = VOCAB.chars[int(result.ids[2])]
+    assert f"'{char_symbol(came)}' came next ({float(result.probs[1][int(result.ids[2])]):.0%}," \
+        in panel.bar_caption.text()
+    panel._show_hover(None)  # the pointer leaves: the chosen character again
+    assert "(position 4)" in panel.bar_caption.text()

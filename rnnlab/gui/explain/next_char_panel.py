@@ -46,6 +46,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self._text = ""
         self._surprisal = np.zeros(0, dtype=np.float64)
         self._chosen: int | None = None  # None: follow the last character
+        self._hovered: int | None = None  # the character under the pointer, if any
         self._bars: list[tuple[str, float]] = []
         self._doc_to_t = np.zeros(0, dtype=np.int64)  # document position -> character index or -1
         self._t_to_doc = np.zeros(0, dtype=np.int64)
@@ -228,7 +229,17 @@ class NextCharPanel(QtWidgets.QWidget):
         return f"{head} · after it the network expects {guesses}"
 
     def _show_hover(self, t: int | None) -> None:
+        # the bars follow the pointer too: the line, the bars and their caption always speak
+        # of the same character (the chosen one again once the pointer leaves)
+        self._hovered = t
         self.hover_label.setText(self.describe(t) if t is not None else "")
+        self._refresh_bars()
+
+    def shown_position(self) -> int | None:
+        """The character the bars describe: the one pointed at, else the chosen one."""
+        if self._hovered is not None and 0 <= self._hovered < len(self._text):
+            return self._hovered
+        return self.selected_position()
 
     # --- the selection and the bars ------------------------------------------------------------
 
@@ -272,7 +283,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self._refresh_bars()
 
     def _refresh_bars(self) -> None:
-        t = self.selected_position()
+        t = self.shown_position()
         axis = self.bar_plot.getPlotItem().getAxis("bottom")
         if t is None or self._result is None:
             self._bars = []
@@ -296,7 +307,7 @@ class NextCharPanel(QtWidgets.QWidget):
             caption += " (the last character read: what came next is not known)"
         else:
             p = float(probs[actual]) if 0 <= actual < probs.size else 0.0
-            came = f"'{self._char(actual)}' came next (p = {p:.2f}, {self._surprisal[t + 1]:.1f} bits)"
+            came = f"'{self._char(actual)}' came next ({p:.0%}, {self._surprisal[t + 1]:.1f} bits)"
             caption += f" {came}" + (", orange bar" if any(i == actual for i, _ in top)
                                      else f", not among the top {TOP_K}")
         self.bar_caption.setText(caption)
