@@ -18,10 +18,9 @@ from rnnlab.core.analysis.memorisation import measure_text
 from rnnlab.core.analysis.ngram import NGramError, validation_loss
 from rnnlab.core.data.corpus import CorpusError
 from rnnlab.core.io.atomic import check_writable
-from rnnlab.core.io.checkpoint import read_metadata
 from rnnlab.core.io.history_csv import write_history_csv
 from rnnlab.core.io.report import RunReport, write_report
-from rnnlab.core.io.run_state import corpus_for, history_from, load_model
+from rnnlab.core.io.run_state import corpus_for, history_from, load_model, read_run_metadata
 from rnnlab.core.nn.sampler import sample_text
 
 
@@ -47,7 +46,7 @@ def run(args) -> int:
     for target in (args.csv, args.html):
         if target:
             check_writable(target)  # before the sample for the report is made
-    meta = read_metadata(args.checkpoint)
+    meta = read_run_metadata(args.checkpoint)
     if args.csv:
         print(f"wrote {write_history_csv(args.csv, history_from(meta))}")
     if args.html:

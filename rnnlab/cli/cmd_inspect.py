@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from rnnlab.core.io.checkpoint import read_metadata
+from rnnlab.core.io.run_state import read_run_metadata
 from rnnlab.core.nn.model import ModelConfig, count_parameters
 from rnnlab.core.train.events import LN2
 
@@ -36,7 +36,7 @@ def summarize(meta: dict) -> dict:
 
 def run(args) -> int:
     try:
-        info = summarize(read_metadata(args.checkpoint))
+        info = summarize(read_run_metadata(args.checkpoint))
     except (KeyError, TypeError) as exc:
         raise ValueError(f"{args.checkpoint}: checkpoint metadata is incomplete ({exc})") from None
     if args.json:

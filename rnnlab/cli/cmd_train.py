@@ -10,8 +10,7 @@ from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import Budget, JsonReporter, TextReporter
 from rnnlab.core.data.corpus import load_corpus
 from rnnlab.core.io.atomic import check_writable
-from rnnlab.core.io.checkpoint import read_metadata
-from rnnlab.core.io.run_state import corpus_for, load_trainer, save_trainer
+from rnnlab.core.io.run_state import corpus_for, load_trainer, read_run_metadata, save_trainer
 from rnnlab.core.nn.model import CELLS
 from rnnlab.core.train.device import DEVICES
 from rnnlab.core.train.events import EvalEvent
@@ -125,7 +124,7 @@ def _resume(args) -> Trainer:
     if model_options:
         raise UsageError(f"--resume keeps the checkpoint's model; drop "
                          f"{', '.join('--' + n for n in model_options)}")
-    meta = read_metadata(args.resume)
+    meta = read_run_metadata(args.resume)
     corpus = corpus_for(meta, args.text, args.encoding)
     return load_trainer(args.resume, corpus, **given(args, TRAIN_OPTIONS))
 

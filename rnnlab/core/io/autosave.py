@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnnlab.core.io.atomic import atomic_write
-from rnnlab.core.io.checkpoint import CheckpointError, read_metadata
+from rnnlab.core.io.checkpoint import CheckpointError
+from rnnlab.core.io.run_state import read_run_metadata
 from rnnlab.core.paths import data_dir
 
 MARKER, LATEST, BEST = "session.json", "autosave.rnnlab", "best.rnnlab"
@@ -98,7 +99,7 @@ def leftovers() -> list[Leftover]:
 
 def _step(path: Path) -> int | None:
     try:
-        return int(read_metadata(path).get("counters", {}).get("step"))
+        return int(read_run_metadata(path).get("counters", {}).get("step"))
     except (CheckpointError, OSError, TypeError, ValueError):
         return None
 

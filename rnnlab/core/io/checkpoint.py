@@ -119,12 +119,26 @@ def _first_line(e: BaseException) -> str:
 
 def read_metadata(path: str | os.PathLike) -> dict:
     """The metadata dict only; reads the header, not the tensors (cheap even for big files)."""
+    return read_header(path)[0]
+
+
+def read_header(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[str, tuple[int, ...]]]]:
+    """(metadata, {tensor name: (dtype, shape)}) from the header alone, without the tensors."""
     path = pathlib.Path(path)
     with _open(path) as f:
         try:
-            return _read_header(f, os.fstat(f.fileno()).st_size, path)
+            header = _read_header_json(f, os.fstat(f.fileno()).st_size, path)
         except OSError as e:
             raise CheckpointError(f"could not read {path}: {_reason(e)}") from e
+    shapes = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        shape = entry.get("shape") if isinstance(entry, dict) else None
+        if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+            raise CheckpointError(f"{path} is damaged: the tensor {name!r} has no valid shape")
+        shapes[name] = (str(entry.get("dtype")), tuple(shape))
+    return _rnnlab_metadata(header, path), shapes
 
 
 def _open(path: pathlib.Path):
@@ -139,6 +153,10 @@ def _open(path: pathlib.Path):
 
 
 def _read_header(f, size: int, path: pathlib.Path) -> dict:
+    return _rnnlab_metadata(_read_header_json(f, size, path), path)
+
+
+def _read_header_json(f, size: int, path: pathlib.Path) -> dict:
     """Check the header length against the file size, then parse the header ourselves."""
     if size == 0:
         raise CheckpointError(f"{path} is empty (0 bytes), not an rnnlab checkpoint")
@@ -157,7 +175,7 @@ def _read_header(f, size: int, path: pathlib.Path) -> dict:
                 f"than the file ({size} bytes); the file is truncated or is not a checkpoint"
             )
         raise CheckpointError(f"{path} is not an rnnlab checkpoint (no safetensors header found)")
-    return _rnnlab_metadata(_parse_json(raw, path, "header"), path)
+    return _parse_json(raw, path, "header")
 
 
 def _refuse_pickle(head: bytes, path: pathlib.Path) -> None:

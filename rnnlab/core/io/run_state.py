@@ -16,7 +16,15 @@ import torch
 from rnnlab import __version__
 from rnnlab.core.data.corpus import Corpus, CorpusError, is_named_source, load_corpus
 from rnnlab.core.data.vocab import Vocabulary
-from rnnlab.core.io.checkpoint import CheckpointError, flatten_state, load_checkpoint, save_checkpoint, unflatten_state
+from rnnlab.core.io.checkpoint import (
+    CheckpointError,
+    flatten_state,
+    load_checkpoint,
+    read_header,
+    save_checkpoint,
+    unflatten_state,
+)
+from rnnlab.core.io.run_schema import check_run, tensor_shapes
 from rnnlab.core.nn.model import CharRNN, ModelConfig, hidden_from_tensors, hidden_tensors
 from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.trainer import History, Trainer
@@ -76,10 +84,18 @@ def _model_from(tensors: dict, meta: dict) -> tuple[CharRNN, Vocabulary]:
     return model, vocab
 
 
+def read_run_metadata(path: str | os.PathLike) -> dict:
+    """A run checkpoint's metadata, checked whole (run_schema) from the header alone."""
+    meta, shapes = read_header(path)
+    check_run(meta, shapes, path, "metadata")
+    return meta
+
+
 def load_model(path: str | os.PathLike, device: str | torch.device = "cpu"
                ) -> tuple[CharRNN, Vocabulary, dict]:
     """The trained model (eval mode), its vocabulary and the checkpoint's metadata."""
     tensors, meta = load_checkpoint(path)
+    check_run(meta, tensor_shapes(tensors), path, "model")
     model, vocab = _model_from(tensors, meta)
     return model.to(device).eval(), vocab, meta
 
@@ -108,6 +124,7 @@ def load_trainer(path: str | os.PathLike, corpus: Corpus | None = None,
                  **train_overrides) -> Trainer:
     """A trainer that continues exactly where the saved one stopped."""
     tensors, meta = load_checkpoint(path)
+    check_run(meta, tensor_shapes(tensors), path, "trainer")
     model, _ = _model_from(tensors, meta)
     corpus = corpus or corpus_for(meta)
     config = TrainConfig.from_dict({**meta["train"], **train_overrides})

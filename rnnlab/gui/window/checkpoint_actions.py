@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 
 from rnnlab.core.data.corpus import CorpusError
-from rnnlab.core.io.checkpoint import CheckpointError, read_metadata
-from rnnlab.core.io.run_state import corpus_for
+from rnnlab.core.io.checkpoint import CheckpointError
+from rnnlab.core.io.run_state import corpus_for, read_run_metadata
 from rnnlab.gui.workers.baseline import start_baseline
 
 
@@ -46,7 +46,7 @@ class CheckpointActions:
         if self.session.dirty and not self.settle_unsaved():
             return False
         try:
-            corpus = corpus_for(read_metadata(path), fallback=self.data_panel.current_source())
+            corpus = corpus_for(read_run_metadata(path), fallback=self.data_panel.current_source())
             trainer = self.session.open(path, corpus)
         except (CheckpointError, CorpusError, OSError, ValueError) as exc:
             self.show_message(f"Could not open {os.path.basename(path)}: {exc}", "error")
