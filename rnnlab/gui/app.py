@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QSplashScreen
 
+from rnnlab.core import logs
+
 SPLASH_TEXT = "#ffffff"  # over the icon; not from look.colors, which would load pyqtgraph before the splash
 
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
@@ -34,7 +36,7 @@ def _report_uncaught(window):
 
     def hook(kind, value, tb):
         traceback.print_exception(kind, value, tb)
-        window.message_bar.show_message(f"Internal error: {kind.__name__}: {value}", "error")
+        window.show_message(logs.unexpected("Internal error", value.with_traceback(tb)), "error")
 
     return hook
 

@@ -19,6 +19,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from rnnlab.core import logs
 from rnnlab.core.train.events import StepEvent, WarningEvent
 from rnnlab.core.train.race import Race
 from rnnlab.gui.workers.training_worker import IDLE_POLL, METRICS_INTERVAL
@@ -76,7 +77,7 @@ class RaceWorker(QObject):
                 self._evaluate_all()  # the final standings: every contender's last weights
         except Exception as exc:  # noqa: BLE001 - every error must reach the window
             self._flush()
-            self.failed.emit(f"race stopped: {type(exc).__name__}: {exc}")
+            self.failed.emit(logs.unexpected("race stopped", exc))
             reason = "error"
         self.finished.emit(reason)
 

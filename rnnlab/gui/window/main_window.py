@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
+from rnnlab.core import logs
 from rnnlab.core.data.corpus import CorpusError, require_length
 from rnnlab.core.io.lesson import PANELS
 from rnnlab.core.nn.probe import probe
@@ -61,6 +62,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
     def __init__(self, text: str | None = None):
         super().__init__()
         collect_in_gui_thread()  # never destroy a widget in the training thread
+        logs.start()  # unexpected errors, with their tracebacks, go to the data folder's log
         pg.setConfigOptions(antialias=True)
         self.setWindowTitle("rnnlab")
         self.setAcceptDrops(True)
@@ -240,7 +242,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
 
     def _on_baseline_done(self, corpus, result: tuple | None, error: Exception | None) -> None:
         result = result_or_none(result, error, BASELINE_EXPECTED)
-        if result is None:
+        if result is None:  # an expected failure: say why there is no line
+            self.show_status(f"No n-gram baseline line for {corpus.name}: {error}", 10000)
             return
         loss, label = result
         current = self.session.trainer.corpus if self.session.trainer else self.data_panel.corpus()
@@ -305,7 +308,11 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
     def _on_memorisation_done(self, key, report, error: Exception | None) -> None:
         sample, _corpus = key
         report = result_or_none(report, error, MEMORISATION_EXPECTED)
-        if report is not None and sample == self.sampling_panel.last_sample():
+        if sample != self.sampling_panel.last_sample():
+            return
+        if report is None:  # an expected failure (out of memory): say so, not nothing
+            self.sampling_panel.show_memorisation_note("Copied from the training text: not checked (out of memory).")
+        else:
             self.sampling_panel.show_memorisation(report)
 
     def _probe_last_sample(self):

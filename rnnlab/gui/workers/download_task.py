@@ -13,6 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from rnnlab.core import logs
 from rnnlab.core.data.downloads import DownloadInfo, download
 from rnnlab.core.errors import DownloadError
 
@@ -60,8 +61,7 @@ class DownloadTask(QObject):
                        str(err))
         except Exception as err:  # noqa: BLE001 - nothing may escape a worker; show it instead
             self._emit(self.finished, self, "failed",
-                       f"Unexpected error while downloading {self.info.title}: "
-                       f"{type(err).__name__}: {err}")
+                       logs.unexpected(f"Unexpected error while downloading {self.info.title}", err))
         else:
             self._emit(self.finished, self, "done", "")
 

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from rnnlab.core import logs
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings, sample_stream
 
 CHUNK_INTERVAL = 0.03  # seconds between chunk signals: smooth to watch, cheap for the GUI
@@ -63,7 +64,7 @@ class SamplingWorker(QObject):
         except MemoryError:
             self.failed.emit("Cannot generate: out of memory.")
         except Exception as err:  # noqa: BLE001 - the thread must survive anything
-            self.failed.emit(f"Generation failed: {type(err).__name__}: {err}")
+            self.failed.emit(logs.unexpected("Generation failed", err))
         else:
             self.finished.emit("stopped" if stopped else "done")
 

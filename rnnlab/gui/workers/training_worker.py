@@ -13,6 +13,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from rnnlab.core import logs
 from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent
@@ -97,7 +98,7 @@ class TrainingWorker(QObject):
             reason = self._loop()
         except Exception as exc:  # noqa: BLE001 - every error must reach the window
             self._flush()
-            self.failed.emit(f"training stopped: {type(exc).__name__}: {exc}")
+            self.failed.emit(logs.unexpected("training stopped", exc))
             reason = "error"
         self._flush()
         self.finished.emit(reason)
