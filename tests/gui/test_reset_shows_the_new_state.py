@@ -39,14 +39,19 @@ def test_reset_empties_every_panel(window, qtbot):
     assert not panel.memorisationLabel.isVisibleTo(panel) and window.sampling.last_request is None
 
 
-def test_reset_during_a_sample_drops_the_rest_of_it(window, qtbot):
+def _a_long_sample_under_way(window, qtbot, start) -> None:
+    """One step of training, then a 5,000-character sample started by `start()`."""
     window.step_once()
     qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
                     timeout=10000)
+    window.sampling_panel.sampleLengthSpin.setValue(5000)
+    start()
+    qtbot.waitUntil(lambda: len(window.sampling_panel.text()) > 20, timeout=10000)
+
+
+def test_reset_during_a_sample_drops_the_rest_of_it(window, qtbot):
     panel = window.sampling_panel
-    panel.sampleLengthSpin.setValue(5000)
-    window.sampling.generate(panel.settings())
-    qtbot.waitUntil(lambda: len(panel.text()) > 20, timeout=10000)
+    _a_long_sample_under_way(window, qtbot, lambda: window.sampling.generate(panel.settings()))
     window.answers.unsaved = "discard"
     window.reset_model()
     qtbot.waitUntil(lambda: not window.sampling.busy, timeout=10000)  # the old generation has ended
@@ -54,13 +59,8 @@ def test_reset_during_a_sample_drops_the_rest_of_it(window, qtbot):
 
 
 def test_the_panels_stop_button_stops_a_sample_at_once(window, qtbot):
-    window.step_once()
-    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count == 1,
-                    timeout=10000)
     panel = window.sampling_panel
-    panel.sampleLengthSpin.setValue(5000)
-    panel.sampleButton.click()  # Generate
-    qtbot.waitUntil(lambda: len(panel.text()) > 20, timeout=10000)
+    _a_long_sample_under_way(window, qtbot, panel.sampleButton.click)  # Generate
     reasons = []
     window.sampling.worker.finished.connect(reasons.append)
     panel.sampleButton.click()  # Stop
