@@ -3,10 +3,12 @@ the gradient flow is computed only while its tab is shown."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QSpinBox
 from window_helpers import Answers
 
 from rnnlab.gui import MainWindow
+from rnnlab.gui.workers.training_worker import GRADIENT_INTERVAL
 
 
 @pytest.fixture
@@ -50,9 +52,11 @@ def test_gradient_flow_is_computed_only_while_its_tab_is_shown(window, qtbot):
     assert len(flows[0][0]) == window.session.trainer.config.seq
     assert np.isfinite(flows[0][0]).all() and flows[0][0][-1] > 0
     window.explain.show_view(window.heatmap)
-    qtbot.wait(300)
-    seen = len(flows)
-    qtbot.wait(1500)
+    seen, trainer = len(flows), window.session.trainer
+    # long enough in training time for two more flows if they were still wanted (one a second)
+    start = trainer.train_seconds
+    qtbot.waitUntil(lambda: trainer.train_seconds >= start + 2.5 * GRADIENT_INTERVAL, timeout=30_000)
+    QCoreApplication.processEvents()
     assert len(flows) <= seen + 1  # at most one already on its way
     window.stop_training()
     assert window.explain.gradients.clip_value() == window.session.trainer.config.clip

@@ -24,7 +24,8 @@ def _x_range(window):
 
 def test_reset_empties_every_panel(window, qtbot):
     _train_and_sample(window, qtbot)
-    assert _x_range(window)[1] >= 40 and window.sampling_panel.text()
+    qtbot.waitUntil(lambda: _x_range(window)[1] >= 40, timeout=5000)  # the plot redraws on its timer
+    assert window.sampling_panel.text()
     window.answers.unsaved = "discard"
     window.reset_model()
     qtbot.waitUntil(lambda: window.session.thread is None, timeout=10000)

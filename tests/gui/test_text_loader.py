@@ -2,6 +2,7 @@
 failures are shown, and a newer choice wins over a load still running."""
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from rnnlab.gui.look import settings
 from rnnlab.gui.panels import text_loader
@@ -44,7 +45,8 @@ def test_cancel_keeps_the_text_shown_before(panel, qtbot, tmp_path):
     assert panel.open_path(path)
     panel.loader.cancel_button.click()
     assert not panel.is_loading() and panel.loader.isHidden()
-    qtbot.wait(1500)  # whatever the thread still does is dropped
+    qtbot.waitUntil(panel.loader.jobs.idle, timeout=30_000)  # the cancelled load has ended
+    QCoreApplication.processEvents()  # and whatever it sent before has arrived: it is dropped
     assert loaded == [] and panel.corpus().source == "builtin:hello"
 
 
@@ -64,6 +66,7 @@ def test_a_newer_choice_wins_over_a_load_still_running(panel, qtbot, tmp_path):
     panel.corpus_loaded.connect(loaded.append)
     assert panel.open_path(path)
     assert panel.load_source("builtin:counting,length=5000")  # chosen while the big one loads
-    qtbot.wait(1500)
+    qtbot.waitUntil(panel.loader.jobs.idle, timeout=30_000)  # every load has ended
+    QCoreApplication.processEvents()
     assert [c.source for c in loaded] == ["builtin:counting,length=5000"]
     assert panel.corpus().source == "builtin:counting,length=5000"

@@ -87,6 +87,11 @@ class LatestJob(QObject):
         """True while the latest job's answer is still to come."""
         return self._wanted is not None
 
+    def idle(self) -> bool:
+        """True when no job runs or waits (the thread has ended); what it sent before is queued."""
+        with self._lock:
+            return self._thread is None
+
     def shutdown(self, timeout: float = SHUTDOWN_S) -> bool:
         """Cancel, then wait up to `timeout` seconds for the thread; True when it has ended."""
         self.cancel()
