@@ -165,3 +165,43 @@ def _alive(obj: QObject) -> bool:
     except RuntimeError:
         return False
     return True
+
+
+def test_a_newer_sample_cancels_the_memorisation_search_under_way(qtbot):
+    from rnnlab.core.analysis import memorisation
+    from rnnlab.core.data.corpus import corpus_from_text
+    from rnnlab.gui.workers.baseline import start_memorisation
+
+    corpus = corpus_from_text("the quick brown fox jumps over the lazy dog\n" * 200)
+    jobs = LatestJob("test-memorisation")
+    first_searching, second_sent, calls = threading.Event(), threading.Event(), []
+    real = memorisation.measure
+
+    def measure(*args, progress, **kwargs):
+        steps = []
+        calls.append(steps)
+
+        def watched(length):
+            steps.append(length)
+            if len(calls) == 1 and len(steps) == 1:  # the first search is under way: a newer sample comes
+                first_searching.set()
+                second_sent.wait(10)
+            progress(length)
+        return real(*args, progress=watched, **kwargs)
+
+    answers = []
+    jobs.done.connect(lambda key, report, error: answers.append((key[0], report, error)))
+    memorisation.measure, saved = measure, memorisation.measure
+    try:
+        start_memorisation(jobs, "the quick brown fox jumps over the lazy cat", corpus)
+        assert first_searching.wait(10)
+        start_memorisation(jobs, "a lazy dog jumps over the quick brown fox", corpus)
+        second_sent.set()
+        qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    finally:
+        memorisation.measure = saved
+        jobs.shutdown()
+    [(sample, report, error)] = answers  # only the newer sample's answer
+    assert sample.startswith("a lazy dog") and error is None and report.longest
+    assert len(calls) == 2 and len(calls[0]) == 1  # the first search stopped at its next step
+    assert len(calls[1]) > 1  # the newer one searched to the end

@@ -91,12 +91,13 @@ def _copied(sample: _WindowHashes, train: _WindowHashes, n: int) -> np.ndarray:
 
 
 def measure(sample_ids: np.ndarray, train_ids: np.ndarray, train_text: str, decode,
-            n: int = N_GRAM, top: int = 3) -> MemorisationReport:
+            n: int = N_GRAM, top: int = 3, progress=lambda _length: None) -> MemorisationReport:
     """The report for a sample (ids in the corpus's vocabulary) against the training part
     (its ids and its text; `decode(ids) -> str`). The longest copy counted is the longest
     that holds a letter: a run of spaces and newlines is copied from every text and says
     nothing. It is found by bisection on the length: a copied piece of length L with a
-    letter contains such pieces of every shorter length."""
+    letter contains such pieces of every shorter length. progress(length) is called before
+    each search of the bisection (a caller that no longer wants the answer raises there)."""
     sample_ids = np.asarray(sample_ids)
     sample, train = _WindowHashes(sample_ids), _WindowHashes(train_ids)
     share = _copied(sample, train, n)
@@ -106,6 +107,7 @@ def measure(sample_ids: np.ndarray, train_ids: np.ndarray, train_text: str, deco
     lo, hi = 0, len(sample_ids)  # invariant: some piece of length lo is copied (0: trivially)
     while lo < hi:
         mid = (lo + hi + 1) // 2
+        progress(mid)
         if _confirmed(sample_ids, sample, train, train_text, decode, before, mid, limit=1):
             lo = mid
         else:
@@ -131,11 +133,12 @@ def _confirmed(sample_ids, sample: _WindowHashes, train: _WindowHashes, train_te
     return found
 
 
-def measure_text(sample: str, corpus, n: int = N_GRAM, top: int = 3) -> MemorisationReport:
+def measure_text(sample: str, corpus, n: int = N_GRAM, top: int = 3,
+                 progress=lambda _length: None) -> MemorisationReport:
     """measure() for a sample string against a Corpus's training part. Characters of the
     sample outside the vocabulary (only a typed prime can have them) are left out."""
     vocab = corpus.vocab
     known = [ch for ch in sample if vocab.unknown_id is not None or not vocab.missing(ch)]
     ids = vocab.encode("".join(known)) if known else np.zeros(0, dtype=np.int64)
     train = corpus.train
-    return measure(ids, train, vocab.decode(train), vocab.decode, n, top)
+    return measure(ids, train, vocab.decode(train), vocab.decode, n, top, progress=progress)

@@ -59,5 +59,6 @@ def start_memorisation(computer: LatestJob, sample: str, corpus) -> str | None:
     if corpus.n_train > MEMORISATION_MAX_CHARS:
         return (f"Copied from the training text: not checked (it has {corpus.n_train / 1e6:.0f}M "
                 f"characters; the check covers up to {MEMORISATION_MAX_CHARS / 1e6:.0f}M).")
-    computer.submit((sample, corpus), lambda _progress: measure_text(sample, corpus))
+    # progress: a newer sample's search cancels this one at its next step, not at its end
+    computer.submit((sample, corpus), lambda progress: measure_text(sample, corpus, progress=progress))
     return None
