@@ -75,3 +75,28 @@ def test_a_model_too_large_for_memory_is_refused_in_the_window(window, monkeypat
     window.toggle_training()
     assert "would need about" in window.message_bar.text() and "1.0 GB is free" in window.message_bar.text()
     assert window.session.trainer is None and window.session.state == "idle"
+
+
+def test_a_worker_that_outlives_its_stop_is_waited_for_at_quit(window, qtbot, monkeypatch):
+    import threading
+
+    from rnnlab.core.train.trainer import Trainer
+
+    in_step, release = threading.Event(), threading.Event()
+    real_step = Trainer.step
+
+    def long_step(self):  # one step far longer than a stop waits for
+        if not release.is_set():
+            in_step.set()
+            release.wait(30)
+        return real_step(self)
+
+    monkeypatch.setattr(Trainer, "step", long_step)
+    window.toggle_training()
+    assert in_step.wait(10)
+    thread = window.session.thread
+    assert not window.session.shutdown(timeout_ms=50)  # retired: still in its step
+    assert thread.isRunning()
+    release.set()
+    window.close()  # closing waits for it: no QThread may outlive the window
+    assert thread.isFinished() and window.session.end_retired(timeout_ms=0)

@@ -365,6 +365,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
             event.ignore()
             return
         self.session.shutdown()
+        self.session.end_retired()  # a worker still in a long step: Qt must not outlive it
         self.autosaver.end()  # a clean exit: nothing to restore next time
         if self.race_window is not None:
             self.race_window.shutdown()

@@ -4,6 +4,7 @@ connects once and never touches threads."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 
@@ -184,10 +185,22 @@ class TrainingSession(QObject):
         ended = stop_training_thread(thread, worker, timeout_ms)
         if not ended:  # keep them alive: destroying a running QThread aborts the process
             self._retired.append((thread, worker))
-            thread.finished.connect(lambda: self._retired.remove((thread, worker)))
+            # a partial of the thread alone: the connection must not keep the worker (and its
+            # trainer) alive once the thread has ended
+            thread.finished.connect(functools.partial(self._forget_retired, thread))
         if self.trainer is not None:
             self.trainer.resume()  # a later start must not begin paused
         return ended
+
+    def end_retired(self, timeout_ms: int = 5000) -> bool:
+        """At quit: wait for stopped workers still in their last step; True when none is left."""
+        for thread, _worker in list(self._retired):
+            if thread.wait(timeout_ms):
+                self._forget_retired(thread)
+        return not self._retired
+
+    def _forget_retired(self, thread: QThread) -> None:
+        self._retired = [(t, w) for t, w in self._retired if t is not thread]
 
     def budget_progress(self) -> tuple[float | None, float | None]:
         """(fraction done, seconds left) of the running budget, or (None, None) without one."""
