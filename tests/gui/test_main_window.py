@@ -246,7 +246,7 @@ def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(windo
     assert window.loss_plot.baseline() == pytest.approx(expected)
     assert expected != pytest.approx(validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS))
     label = window.loss_plot.baseline_line.label
-    qtbot.waitUntil(lambda: "baseline (fitted on the last 0.003M chars)" in label.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "fitted on the last 3k" in label.toPlainText(), timeout=5000)
 
 
 def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):

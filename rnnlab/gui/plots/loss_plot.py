@@ -26,7 +26,7 @@ from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
-from rnnlab.gui.plots.plot_parts import CompactAxis, set_curve
+from rnnlab.gui.plots.plot_parts import CompactAxis, baseline_text, set_curve
 from rnnlab.gui.plots.plot_range import follow_view
 
 REDRAW_MS = 200  # 5 Hz: live to the eye at a fraction of a core (benchmarks/RESULTS.md)
@@ -101,7 +101,7 @@ class LossPlotPanel(QtWidgets.QWidget):
             colors.draw_thinned(curve)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
-                                             labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+                                             labelOpts={"position": 0.02, "anchors": [(0, 0), (0, 0)]})
         colors.style_line(self.baseline_line, colors.AXIS, 1.5)
         self.baseline_line.setObjectName("lossBaselineLine")
         self.baseline_line.hide()
@@ -225,7 +225,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         if visible:
             self.baseline_line.setPos(math.log10(b * scale) if log else b * scale)
             unit = "bits" if scale != 1.0 else "nats"
-            self.baseline_line.label.setFormat(f"{self._baseline_label} {b * scale:.2f} {unit}/char")
+            self.baseline_line.label.setFormat(baseline_text(self._baseline_label, b * scale, unit))
 
     def _follow_data(self, x: np.ndarray, ev: np.ndarray, scale: float, log: bool) -> None:
         view = self.plot.getPlotItem().getViewBox()
@@ -245,7 +245,18 @@ class LossPlotPanel(QtWidgets.QWidget):
         ys = [y * scale for y in ys]
         if log:
             ys = [math.log10(y) for y in ys if y > 0]
+        if self.baseline_line.isVisible() and xs:
+            ys.append(self._under_the_baseline_label(view))
         follow_view(view, xs, ys)
+
+    def _under_the_baseline_label(self, view) -> float:
+        """Where the baseline's label (drawn under its line) ends, in view coordinates, so
+        that the view keeps it in sight."""
+        lines = self.baseline_line.label.format.count("\n") + 1
+        low, high = view.viewRange()[1]
+        per_pixel = (high - low) / max(view.height(), 1.0)
+        text_px = QtGui.QFontMetricsF(self.baseline_line.label.textItem.font()).height() * (lines + 0.5)
+        return self.baseline_line.value() - text_px * per_pixel
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()

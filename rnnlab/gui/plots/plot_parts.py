@@ -1,4 +1,5 @@
-"""Parts the loss, race and gradient plots share: a compact axis, a curve fed only finite points."""
+"""Parts the loss, race and gradient plots share: a compact axis, a curve fed only finite
+points, the baseline line's text."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def set_curve(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, nonfinite: b
         if not keep.all():
             x, y = x[keep], y[keep]
     curve.setData(x, y, skipFiniteCheck=True)
+
+
+def baseline_text(label: str, value: float, unit: str) -> str:
+    """"5-gram baseline 1.70 nats/char", and under it what it measured when the label's
+    second line says (kept short: the line's text must fit a 1024-px window's plot)."""
+    name, _, note = label.partition("\n")
+    return f"{name} {value:.2f} {unit}/char" + (f"\n{note}" if note else "")

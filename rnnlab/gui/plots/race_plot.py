@@ -20,7 +20,7 @@ from rnnlab.core.train.events import LN2
 from rnnlab.gui.look import colors
 from rnnlab.gui.plots.loss_plot import REDRAW_MS
 from rnnlab.gui.plots.loss_series import LossSeries
-from rnnlab.gui.plots.plot_parts import set_curve
+from rnnlab.gui.plots.plot_parts import baseline_text, set_curve
 from rnnlab.gui.plots.plot_range import follow_view
 
 SMOOTHING = 0.95  # many points per second per contender: smooth a little more than the main plot
@@ -45,7 +45,7 @@ class RacePlot(QtWidgets.QWidget):
         self.legend = colors.add_legend(item, offset=(-8, 8), pt=11, alpha=160)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
-                                             labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+                                             labelOpts={"position": 0.02, "anchors": [(0, 0), (0, 0)]})
         colors.style_line(self.baseline_line, colors.BASELINE, 1.5)
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
@@ -161,7 +161,7 @@ class RacePlot(QtWidgets.QWidget):
         if visible:
             self.baseline_line.setPos(b * scale)
             unit = "bits" if scale != 1.0 else "nats"
-            self.baseline_line.label.setFormat(f"{self._baseline_label} {b * scale:.2f} {unit}/char")
+            self.baseline_line.label.setFormat(baseline_text(self._baseline_label, b * scale, unit))
             ys.append(b * scale)
 
     def _follow_data(self, xs: list, ys: list) -> None:

@@ -36,16 +36,24 @@ def start_baseline(computer: LatestJob, corpus, max_chars: int | None) -> None:
 
 
 def baseline_label(corpus, max_chars: int | None = None) -> str:
-    """The baseline line's name. It says when only part of the text was used: the first
+    """The baseline line's name, and on a second line, when only part of the text was used: the first
     `max_chars` validation characters scored (as the window's validation does, so that the
     two compare; `rnnlab ngram` scores all of them), the last characters of a big text counted."""
     parts = []
     scored = corpus.n_val - 1  # the targets: val[1:]
     if max_chars is not None and scored > max_chars:
-        parts.append(f"first {max_chars:,} of {scored:,} validation chars")
+        parts.append(f"first {_short(max_chars)} of {_short(scored)} validation chars")
     if corpus.n_train > BASELINE_FIT_CHARS:
-        parts.append(f"fitted on the last {BASELINE_FIT_CHARS / 1e6:g}M chars")
-    return f"{BASELINE_ORDER}-gram baseline" + (f" ({'; '.join(parts)})" if parts else "")
+        parts.append(f"fitted on the last {_short(BASELINE_FIT_CHARS)}")
+    return f"{BASELINE_ORDER}-gram baseline" + (f"\n{'; '.join(parts)}" if parts else "")
+
+
+def _short(n: int) -> str:
+    """30,000 -> '30k', 199,999 -> '200k', 4,000,000 -> '4M'."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:.3g}{suffix}"
+    return f"{n:,}"
 
 
 # The memorisation meter searches the whole training text; past this many characters a
