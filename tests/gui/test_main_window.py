@@ -16,7 +16,16 @@ def step_of(win) -> int:
     return int(re.fullmatch(r"step ([\d,]+)", text).group(1).replace(",", ""))
 
 
-def test_start_pause_resume_stop(window, qtbot):
+def wait_until_idling(window, qtbot, monkeypatch, cycles: int = 3) -> None:
+    """Until the worker's loop has gone round `cycles` times without stepping: a real sign
+    that it is paused, not merely slow to take its next step."""
+    worker, idles = window.session.worker, []
+    real_idle = worker._idle
+    monkeypatch.setattr(worker, "_idle", lambda: (idles.append(1), real_idle()))
+    qtbot.waitUntil(lambda: len(idles) >= cycles, timeout=10000)
+
+
+def test_start_pause_resume_stop(window, qtbot, monkeypatch):
     train = child(window, QPushButton, "trainButton")
     train.click()
     qtbot.waitUntil(lambda: step_of(window) >= 3, timeout=10000)
@@ -25,7 +34,7 @@ def test_start_pause_resume_stop(window, qtbot):
     qtbot.waitUntil(lambda: window.session.state == "paused", timeout=5000)
     assert train.text() == "Resume"
     frozen = window.session.trainer.step_count
-    qtbot.wait(300)
+    wait_until_idling(window, qtbot, monkeypatch)
     assert window.session.trainer.step_count == frozen
     train.click()
     qtbot.waitUntil(lambda: window.session.trainer.step_count > frozen + 2, timeout=10000)
@@ -34,15 +43,15 @@ def test_start_pause_resume_stop(window, qtbot):
     assert re.fullmatch(r"[\d,]+ chars/s", child(window, QLabel, "speedLabel").text())
 
 
-def test_step_button_advances_exactly_one_step(window, qtbot):
+def test_step_button_advances_exactly_one_step(window, qtbot, monkeypatch):
     step = child(window, QPushButton, "stepButton")
     step.click()
     qtbot.waitUntil(lambda: step_of(window) == 1, timeout=10000)
-    qtbot.wait(300)
+    wait_until_idling(window, qtbot, monkeypatch)
     assert window.session.trainer.step_count == 1
     step.click()
     qtbot.waitUntil(lambda: step_of(window) == 2, timeout=10000)
-    qtbot.wait(200)
+    wait_until_idling(window, qtbot, monkeypatch)
     assert window.session.trainer.step_count == 2 and window.session.state == "paused"
 
 
