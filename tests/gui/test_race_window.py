@@ -1,5 +1,7 @@
 """Race mode in the app: equal-size contenders, overlaid curves, standings, samples side by side."""
 
+import threading
+
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 from window_helpers import child
@@ -73,6 +75,16 @@ def test_samples_side_by_side_after_the_race(race, qtbot):
     assert child(race, QLabel, "raceHeader1").text() == race.race.labels[1]
 
 
+class _CountingEvent(threading.Event):
+    def __init__(self):
+        super().__init__()
+        self.waits = 0
+
+    def wait(self, timeout=None):
+        self.waits += 1
+        return super().wait(timeout)
+
+
 def test_pause_resume_and_stop(race, qtbot):
     race.controls.seconds_spin.setValue(600)
     child(race, QPushButton, "raceStartButton").click()
@@ -80,7 +92,9 @@ def test_pause_resume_and_stop(race, qtbot):
     race.toggle()
     qtbot.waitUntil(lambda: race.start_button.text() == "Resume", timeout=5000)
     frozen = [t.step_count for t in race.race.trainers]
-    qtbot.wait(300)
+    idle = _CountingEvent()  # the paused loop waits on it: three waits without a step = paused
+    race.worker._wake = idle
+    qtbot.waitUntil(lambda: idle.waits >= 3, timeout=10_000)
     assert [t.step_count for t in race.race.trainers] == frozen
     assert not race.controls.params_spin.isEnabled()  # locked while racing
     race.toggle()
