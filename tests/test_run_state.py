@@ -29,7 +29,7 @@ def test_resume_is_exact(small_corpus, tmp_path):
     head = run_steps(first, 100)
     path = tmp_path / "half.rnnlab"
     save_trainer(path, first)
-    torch.manual_seed(999)  # disturb the global RNG: the checkpoint must restore it
+    torch.manual_seed(999)  # disturb the global RNG: the run draws from its own, saved with it
     resumed = load_trainer(path, small_corpus)
     tail = run_steps(resumed, 100)
     assert head + tail == straight

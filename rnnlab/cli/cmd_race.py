@@ -15,6 +15,7 @@ from rnnlab.core.data.corpus import load_corpus
 from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.run_state import save_trainer
 from rnnlab.core.nn.model import count_parameters
+from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
 from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
 from rnnlab.core.train.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
@@ -80,6 +81,7 @@ def _make_race(args) -> Race:
         raise UsageError(f"--save: {args.save} is not a folder")
     if args.save:
         check_writable(Path(args.save) / "race.rnnlab")  # before the race, not after it
+    set_threads(train.threads)
     return Race(corpus, make_contenders(parse_cells(args.cells), base, train, args.params), args.fair)
 
 

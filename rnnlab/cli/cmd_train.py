@@ -12,7 +12,7 @@ from rnnlab.core.data.corpus import load_corpus
 from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.run_state import corpus_for, load_trainer, read_run_metadata, save_trainer
 from rnnlab.core.nn.model import CELLS
-from rnnlab.core.train.device import DEVICES
+from rnnlab.core.train.device import DEVICES, set_threads
 from rnnlab.core.train.events import EvalEvent
 from rnnlab.core.train.optim import OPTIMIZERS, SCHEDULES
 from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
@@ -79,6 +79,7 @@ def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
     trainer = _resume(args) if args.resume else _fresh(args)
+    set_threads(trainer.config.threads)  # one trainer in this process: its threads are the process's
     out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training
     reporter.message(f"{trainer.corpus.summary()}")
     for warning in trainer.corpus.warnings:

@@ -34,9 +34,9 @@ def save_trainer(path: str | os.PathLike, trainer: Trainer) -> str:
     tensors = {f"model.{k}": v for k, v in trainer.model.state_dict().items()}
     optim_tensors, optim_meta = flatten_state("optim", trainer.optimizer.state_dict())
     tensors.update(optim_tensors)
-    tensors["rng.cpu"] = torch.get_rng_state()
-    if trainer.device.type == "cuda":
-        tensors["rng.cuda"] = torch.cuda.get_rng_state(trainer.device)
+    tensors["rng.cpu"] = trainer.rng.cpu_state
+    if trainer.rng.cuda_state is not None:
+        tensors["rng.cuda"] = trainer.rng.cuda_state
     if trainer.hidden is not None:
         for i, h in enumerate(hidden_tensors(trainer.hidden)):
             tensors[f"hidden.{i}"] = h
@@ -137,9 +137,9 @@ def load_trainer(path: str | os.PathLike, corpus: Corpus | None = None,
     hidden = [tensors[k].to(trainer.device) for k in ("hidden.0", "hidden.1") if k in tensors]
     if hidden and same_windows:
         trainer.hidden = hidden_from_tensors(model.config.cell, hidden)
-    torch.set_rng_state(tensors["rng.cpu"])
-    if "rng.cuda" in tensors and trainer.device.type == "cuda":
-        torch.cuda.set_rng_state(tensors["rng.cuda"], trainer.device)
+    trainer.rng.cpu_state = tensors["rng.cpu"]
+    if "rng.cuda" in tensors and trainer.rng.cuda_state is not None:
+        trainer.rng.cuda_state = tensors["rng.cuda"]
     return trainer
 
 

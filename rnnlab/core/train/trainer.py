@@ -21,12 +21,13 @@ from rnnlab.core.data.batches import StreamBatcher
 from rnnlab.core.data.corpus import Corpus, require_length
 from rnnlab.core.nn.model import CharRNN, ModelConfig, detach_hidden
 from rnnlab.core.train.config import TrainConfig
-from rnnlab.core.train.device import resolve_device, set_threads
+from rnnlab.core.train.device import resolve_device
 from rnnlab.core.train.evaluation import evaluate_loss
 from rnnlab.core.train.events import EvalEvent, Event, StepEvent, WarningEvent
 from rnnlab.core.train.guard import Guard, Snapshot, Verdict
 from rnnlab.core.train.memory import check_fits
 from rnnlab.core.train.optim import make_optimizer, schedule_factor, set_lr
+from rnnlab.core.train.own_rng import OwnRng, init_weights
 
 
 @dataclass
@@ -79,9 +80,11 @@ class Trainer:
         self.device = resolve_device(config.device)
         if self.device.type == "cpu":
             check_fits(model_config, config)  # before a single weight is allocated
-        set_threads(config.threads)
-        torch.manual_seed(config.seed)  # same seed: same initial weights, same dropout masks
-        self.model = CharRNN(model_config).to(self.device)
+        # same seed: same first weights and dropout masks, whatever else the process runs;
+        # the thread count is the process's (set by the CLI, or by the window at Start)
+        self.model = init_weights(model_config, config.seed).to(self.device)
+        self.rng = OwnRng(config.seed, self.device)
+        self._draws = model_config.dropout > 0 and model_config.layers > 1
         self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr,
                                         momentum=config.momentum, weight_decay=config.weight_decay)
         self.batcher = StreamBatcher(corpus.train, config.batch, config.seq)
@@ -93,6 +96,7 @@ class Trainer:
         self.train_seconds = 0.0  # time spent inside step(), pauses excluded
         self.base_lr = config.lr
         self._pending_lr: float | None = None
+        self._lr_lock = threading.Lock()  # set_lr from any thread, taken before the next step
         self._recent = collections.deque(maxlen=20)  # (chars, seconds) of recent steps
         self._running = threading.Event()
         self._running.set()
@@ -125,7 +129,8 @@ class Trainer:
         """New base learning rate, applied before the next step (the schedule still scales it)."""
         if not lr > 0:
             raise ValueError(f"learning rate must be positive, not {lr}")
-        self._pending_lr = lr
+        with self._lr_lock:
+            self._pending_lr = lr
 
     @property
     def lr(self) -> float:
@@ -140,8 +145,9 @@ class Trainer:
     # ----- training -----
     def step(self) -> list[Event]:
         """One optimisation step on the next batch (+ a validation pass when one is due)."""
-        if self._pending_lr is not None:
-            self.base_lr, self._pending_lr = self._pending_lr, None
+        with self._lr_lock:  # read and clear at once: a rate set in between is not lost
+            if self._pending_lr is not None:
+                self.base_lr, self._pending_lr = self._pending_lr, None
         started = time.perf_counter()
         batch = self.batcher.next_batch()
         if batch.reset or self.hidden is None or not self.config.carry_hidden:
@@ -149,7 +155,8 @@ class Trainer:
         due = self.snapshot.empty or self.step_count % self.guard.snapshot_every == 0
         if due and self.guard.bad_in_row == 0:
             self.snapshot.take(self.model, self.optimizer)
-        loss, grad_norm, hidden = self._forward_backward(batch.x, batch.y)
+        with self.rng.active(self._draws):
+            loss, grad_norm, hidden = self._forward_backward(batch.x, batch.y)
         verdict = self.guard.judge(loss, grad_norm)
         if verdict in (Verdict.SKIP, Verdict.RESTORE):
             return self._on_bad_step(verdict, loss, grad_norm)

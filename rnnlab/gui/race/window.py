@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal
 
 from rnnlab.core.data.corpus import Corpus, CorpusError
 from rnnlab.core.nn.sampler import SampleSettings, prime_ids
-from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.race import Race
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout
@@ -159,8 +158,6 @@ class RaceWindow(QtWidgets.QWidget):
             self.show_error(f"Cannot start the race: {exc}")
             return False
         self.message.hide()
-        if self._threads:
-            set_threads(self._threads)
         self.race, self.reason = race, ""
         self.plot.set_runs(race.labels)
         self.columns.set_titles([(label, f"Samples from the {label}") for label in race.labels],
@@ -173,7 +170,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.worker.state_changed.connect(self._on_worker_state)
         self.worker.failed.connect(self.show_error)
         self.worker.finished.connect(self._on_worker_finished)
-        self.thread = start_training_thread(self.worker, "rnnlab-race")
+        self.thread = start_training_thread(self.worker, "rnnlab-race", self._threads)
         self.controls.set_locked(True)
         self.stop_button.setEnabled(True)
         self._standings_timer.start()

@@ -16,7 +16,6 @@ from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.model import ModelConfig
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.config import TrainConfig
-from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.trainer import Trainer
 from rnnlab.gui.workers.training_worker import TrainingWorker, start_training_thread, stop_training_thread
 
@@ -127,9 +126,7 @@ class TrainingSession(QObject):
         if self.worker is not None:
             self.worker.resume()
             return
-        if threads:
-            set_threads(threads)
-        self._launch(budget or {})
+        self._launch(budget or {}, threads or 0)
 
     def is_running(self) -> bool:
         """Training now (not paused), by the trainer's own flag, which pause() sets at once."""
@@ -218,7 +215,7 @@ class TrainingSession(QObject):
         return fraction, eta
 
     # ----- internals -----
-    def _launch(self, budget: dict) -> None:
+    def _launch(self, budget: dict, threads: int = 0) -> None:
         self._budget = budget
         self._budget_start = (self.trainer.step_count, self.trainer.train_seconds)
         worker = TrainingWorker(self.trainer, probe_text=self._probe_text, lock=self._step_lock, **budget)
@@ -232,7 +229,7 @@ class TrainingSession(QObject):
         worker.state_changed.connect(self._on_worker_state)
         worker.finished.connect(self._on_worker_finished)
         self.worker = self._listening = worker
-        self.thread = start_training_thread(worker)
+        self.thread = start_training_thread(worker, threads=threads)
 
     # A stopped worker's last queued signals still count (the final steps of a run), but
     # not once the model was reset or replaced: they would land on the wrong plot.

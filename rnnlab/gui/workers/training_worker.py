@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from rnnlab.core import logs
 from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.probe import probe
+from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent
 from rnnlab.core.train.trainer import Trainer
 
@@ -194,10 +196,29 @@ class TrainingWorker(QObject):
         self._gradient_interval = max(GRADIENT_INTERVAL, (time.monotonic() - started) / GRADIENT_SHARE)
 
 
-def start_training_thread(worker: QObject, name: str = "rnnlab-training") -> QThread:
+_training_threads: weakref.WeakSet = weakref.WeakSet()  # every one started, alive or not
+
+
+def others_training() -> bool:
+    """True while a training thread of this process (the window's, a race's) still runs."""
+    alive = False
+    for thread in list(_training_threads):
+        try:
+            alive = alive or thread.isRunning()
+        except RuntimeError:  # its C++ side is gone: it has ended
+            pass
+    return alive
+
+
+def start_training_thread(worker: QObject, name: str = "rnnlab-training", threads: int = 0) -> QThread:
     """Move `worker` (a TrainingWorker, or anything with run/finished/stop) to a new
-    thread and start its loop there."""
+    thread and start its loop there. `threads` (0 = leave as is) sets torch's CPU threads,
+    which are the whole process's: not while another training thread runs, whose speed
+    would change under it."""
+    if threads and not others_training():
+        set_threads(threads)
     thread = QThread()
+    _training_threads.add(thread)
     thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
