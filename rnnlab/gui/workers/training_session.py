@@ -8,7 +8,7 @@ import functools
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from rnnlab.core.data.corpus import Corpus
 from rnnlab.core.io.run_state import load_trainer, run_metadata, save_trainer
@@ -45,6 +45,7 @@ class TrainingSession(QObject):
         self._budget_start = (0, 0.0)
         self._listening: TrainingWorker | None = None  # whose signals are relayed
         self._retired: list[tuple[QThread, TrainingWorker]] = []  # stopped, not yet ended
+        self._relays: dict[TrainingWorker, _Relay] = {}  # until each worker's finished arrives
         self._step_lock = threading.Lock()  # every worker of this session holds it during a step
 
     # ----- model life -----
@@ -219,53 +220,26 @@ class TrainingSession(QObject):
         self._budget = budget
         self._budget_start = (self.trainer.step_count, self.trainer.train_seconds)
         worker = TrainingWorker(self.trainer, probe_text=self._probe_text, lock=self._step_lock, **budget)
-        worker.metrics.connect(self._on_worker_metrics)
-        worker.evaluated.connect(self._on_worker_evaluated)
-        worker.warned.connect(self._on_worker_warned)
-        worker.probed.connect(self._on_worker_probed)
-        worker.gradients.connect(self._on_worker_gradients)
         worker.set_wants_gradients(self._wants_gradients)
-        worker.failed.connect(self._on_worker_failed)
-        worker.state_changed.connect(self._on_worker_state)
-        worker.finished.connect(self._on_worker_finished)
+        self._relays[worker] = _Relay(self, worker)
         self.worker = self._listening = worker
         self.thread = start_training_thread(worker, threads=threads)
 
     # A stopped worker's last queued signals still count (the final steps of a run), but
-    # not once the model was reset or replaced: they would land on the wrong plot.
-    def _current(self) -> bool:
-        return self.sender() is self._listening
+    # not once the model was reset or replaced: they would land on the wrong plot. Each
+    # worker's signals reach the session through its own _Relay, which knows whose they are
+    # (sender() would name a worker already deleted when its queued signals arrive).
+    def _relay(self, worker: TrainingWorker, name: str, *args) -> None:
+        if worker is self._listening:
+            getattr(self, name).emit(*args)
 
-    def _on_worker_metrics(self, batch: dict) -> None:
-        if self._current():
-            self.metrics.emit(batch)
-
-    def _on_worker_evaluated(self, event) -> None:
-        if self._current():
-            self.evaluated.emit(event)
-
-    def _on_worker_warned(self, kind: str, message: str) -> None:
-        if self._current():
-            self.warned.emit(kind, message)
-
-    def _on_worker_probed(self, result) -> None:
-        if self._current():
-            self.probed.emit(result)
-
-    def _on_worker_gradients(self, norms) -> None:
-        if self._current():
-            self.gradients.emit(norms)
-
-    def _on_worker_failed(self, message: str) -> None:
-        if self._current():
-            self.failed.emit(message)
-
-    def _on_worker_state(self, state: str) -> None:
-        if self.worker is not None and self.sender() is self.worker:
+    def _on_worker_state(self, worker: TrainingWorker, state: str) -> None:
+        if worker is self.worker:
             self._set_state(state)
 
-    def _on_worker_finished(self, reason: str) -> None:
-        if self.sender() is not self.worker:
+    def _on_worker_finished(self, worker: TrainingWorker, reason: str) -> None:
+        self._relays.pop(worker, None)
+        if worker is not self.worker:
             return  # a worker we already stopped and forgot
         thread = self.thread
         self.worker = self.thread = None
@@ -294,3 +268,53 @@ class TrainingSession(QObject):
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
+
+
+class _Relay(QObject):
+    """One worker's signals, handed to its session with the worker they came from. It lives
+    in the GUI thread (the worker's signals are queued to its slots) and holds the worker
+    until the worker's last signal, finished, has arrived."""
+
+    def __init__(self, session: TrainingSession, worker: TrainingWorker):
+        super().__init__()  # no parent: the session's dict keeps it, and drops it at finished
+        self._session, self._worker = session, worker
+        worker.metrics.connect(self._metrics)
+        worker.evaluated.connect(self._evaluated)
+        worker.warned.connect(self._warned)
+        worker.probed.connect(self._probed)
+        worker.gradients.connect(self._gradients)
+        worker.failed.connect(self._failed)
+        worker.state_changed.connect(self._state)
+        worker.finished.connect(self._finished)
+
+    @Slot(object)
+    def _metrics(self, batch) -> None:
+        self._session._relay(self._worker, "metrics", batch)
+
+    @Slot(object)
+    def _evaluated(self, event) -> None:
+        self._session._relay(self._worker, "evaluated", event)
+
+    @Slot(str, str)
+    def _warned(self, kind, message) -> None:
+        self._session._relay(self._worker, "warned", kind, message)
+
+    @Slot(object)
+    def _probed(self, result) -> None:
+        self._session._relay(self._worker, "probed", result)
+
+    @Slot(object)
+    def _gradients(self, norms) -> None:
+        self._session._relay(self._worker, "gradients", norms)
+
+    @Slot(str)
+    def _failed(self, message) -> None:
+        self._session._relay(self._worker, "failed", message)
+
+    @Slot(str)
+    def _state(self, state) -> None:
+        self._session._on_worker_state(self._worker, state)
+
+    @Slot(str)
+    def _finished(self, reason) -> None:
+        self._session._on_worker_finished(self._worker, reason)
