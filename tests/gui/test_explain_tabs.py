@@ -68,12 +68,18 @@ def test_step_through_and_temperature_use_a_snapshot_of_the_model(window, qtbot)
                     timeout=10000)
     step = window.explain.step_through
     window.explain.show_view(step)
-    assert step.reset() and step.next_char() and step.position() == 1
+    assert window.session.worker is not None  # paused after its step: the copy is made between steps
+    step.reset()
+    assert step.message() == "Reading the model…" and not step.next_button.isEnabled()
+    qtbot.waitUntil(lambda: step.message() == "" and step.next_button.isEnabled(), timeout=10000)
+    assert step.next_char() and step.position() == 1
     temperature = window.explain.temperature
     temperature.findChild(QSpinBox, "tempLengthSpin").setValue(40)
     assert temperature.generate()
+    qtbot.waitUntil(lambda: temperature.is_running(), timeout=10000)
     qtbot.waitUntil(lambda: not temperature.is_running(), timeout=10000)
-    assert all(len(text) == 40 for text in temperature.outputs())
+    outputs = temperature.outputs()
+    assert len(outputs) == len(temperature.temperatures()) and all(len(text) == 40 for text in outputs)
 
 
 def test_next_char_view_reads_the_last_sample(window, qtbot):

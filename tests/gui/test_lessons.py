@@ -58,6 +58,8 @@ def test_save_and_reopen_gives_the_same_lesson_and_model(window, answers, tmp_pa
     answers.lesson_path = str(tmp_path / "mine")
     window.save_lesson_dialog()
     saved = tmp_path / "mine.rnnlab-lesson"
+    assert window.model_reads("lesson").busy()  # the weights are read between steps, off the GUI thread
+    qtbot.waitUntil(saved.exists, timeout=10_000)
     lesson = read_lesson(saved)
     assert lesson.text == "abcabd abcabd\n" * 300 and lesson.corpus is None
     assert lesson.model["cell"] == "gru" and lesson.budget == {"seconds": 42}

@@ -107,6 +107,8 @@ def test_checkpoint_save_and_open_through_the_window(window, qtbot, tmp_path):
     window.reset_model()
     assert window.session.trainer is None and window.loss_plot.point_count() == 0
     assert window.open_checkpoint(str(tmp_path / "run.rnnlab"))
+    assert window.is_opening() and window.session.trainer is None  # read in its own thread
+    qtbot.waitUntil(lambda: not window.is_opening(), timeout=10000)
     assert window.session.trainer.step_count == steps
     assert window.loss_plot.point_count() == steps
     assert step_of(window) == steps

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
-from window_helpers import child
+from window_helpers import RecordingLock, child
 
 from rnnlab.core.nn.model import count_parameters
 
@@ -132,3 +132,16 @@ def test_closing_the_main_window_mid_race_ends_its_thread(window, race, qtbot):
     thread = race.thread
     window.close()
     assert not thread.isRunning()
+
+
+def test_generate_during_the_race_copies_the_contenders_off_the_gui_thread(race, qtbot):
+    race.controls.seconds_spin.setValue(60)
+    child(race, QPushButton, "raceStartButton").click()
+    qtbot.waitUntil(lambda: race.worker is not None and race.race.trainers[-1].step_count >= 2, timeout=30_000)
+    lock = RecordingLock()
+    race.worker.lock = lock  # the worker takes it around each step from its next one on
+    race.length_spin.setValue(20)
+    assert race.generate()
+    qtbot.waitUntil(lambda: not race.is_copying() and race.columns.is_running(), timeout=30_000)
+    race.stop()
+    assert "GUI" not in lock.takers and "rnnlab-race-copy" in lock.takers, lock.takers

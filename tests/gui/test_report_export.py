@@ -56,11 +56,17 @@ def test_report_and_loss_history_of_a_run(window, qtbot, tmp_path):
     assert window.answers.suggested == ["builtin-hello-report.html", "builtin-hello-loss.csv"]
 
 
+def read_between_steps(window, qtbot):
+    """The paused worker is alive: the run is read between steps, off the GUI thread."""
+    qtbot.waitUntil(lambda: not window.model_reads("report").busy(), timeout=10000)
+
+
 def test_report_as_pdf(window, qtbot, tmp_path):
     window.step_once()
     qtbot.waitUntil(lambda: window.session.trainer.step_count == 1, timeout=10000)
     window.answers.report_path = str(tmp_path / "report.pdf")
     assert window.export_run_report() == str(tmp_path / "report.pdf")
+    read_between_steps(window, qtbot)
     data = (tmp_path / "report.pdf").read_bytes()
     assert data.startswith(b"%PDF") and b"%%EOF" in data[-64:]
 
@@ -71,7 +77,8 @@ def test_a_failed_or_cancelled_export_leaves_a_message_and_no_file(window, qtbot
     out = tmp_path / "out"
     out.mkdir()
     window.answers.report_path = str(out / "missing" / "report.html")
-    assert window.export_run_report() is None
+    window.export_run_report()
+    read_between_steps(window, qtbot)
     assert "Could not export the report: could not save" in window.message_bar.text()
     window.answers.csv_path = None  # the dialog was cancelled
     assert window.export_loss_history() is None
@@ -83,6 +90,8 @@ def test_a_report_while_training_runs(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.session.trainer.step_count >= 5, timeout=20000)
     window.answers.report_path = str(tmp_path / "live.html")
     assert window.export_run_report()
+    assert window.model_reads("report").busy()  # read between two steps, in its own thread
+    read_between_steps(window, qtbot)
     window.stop_training()
     page = (tmp_path / "live.html").read_text(encoding="utf-8")
     assert "No sample" in page and "training, last step" in page
@@ -93,6 +102,7 @@ def test_export_loss_plot_from_the_file_menu(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.loss_plot.point_count() == 1, timeout=10000)
     window.answers.plot_path = str(tmp_path / "plot.png")
     window.actions["export_loss_plot"].trigger()  # Ctrl+E
+    read_between_steps(window, qtbot)
     assert (tmp_path / "plot.png").read_bytes().startswith(PNG_MAGIC)
     assert window.answers.suggested == ["builtin-hello-loss.png"]
 
@@ -113,5 +123,6 @@ def test_a_failed_plot_export_is_a_message_in_the_window(window, qtbot, tmp_path
     window.step_once()
     qtbot.waitUntil(lambda: window.loss_plot.point_count() == 1, timeout=10000)
     window.answers.plot_path = str(tmp_path / "no" / "such" / "folder" / name)
-    assert window.export_loss_plot() is None
+    window.export_loss_plot()
+    read_between_steps(window, qtbot)
     assert "Could not export the loss plot" in window.message_bar.text()

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6 import QtGui, QtWidgets
+from window_helpers import answers
 
 from rnnlab.core.data.vocab import Vocabulary
 from rnnlab.core.nn.model import CharRNN, ModelConfig
@@ -49,7 +50,7 @@ def test_widgets_and_defaults(panel):
 @pytest.mark.parametrize("layers,embedding", [(1, 0), (2, 5)])
 def test_steps_match_the_probe(panel, cell, layers, embedding):
     model = tiny(cell, layers=layers, embedding=embedding)
-    panel.set_model_source(lambda: (model, VOCAB))
+    panel.set_model_source(answers((model, VOCAB)))
     ids = VOCAB.encode(TEXT)
     for n in range(1, len(TEXT) + 1):
         assert panel.next_char()
@@ -73,7 +74,7 @@ def test_steps_match_the_probe(panel, cell, layers, embedding):
 
 
 def test_position_readout(panel):
-    panel.set_model_source(lambda: (tiny("rnn"), VOCAB))
+    panel.set_model_source(answers((tiny("rnn"), VOCAB)))
     panel.next_char()
     panel.next_char()
     assert panel.position_label.text() == "reading 'e' (2 of 11)"
@@ -86,7 +87,7 @@ def test_equations_differ_per_cell_and_name_the_gates(panel):
     texts = {}
     for cell in ("rnn", "lstm", "gru"):
         model = tiny(cell)
-        panel.set_model_source(lambda model=model: (model, VOCAB))
+        panel.set_model_source(answers((model, VOCAB)))
         panel.reset()
         panel.next_char()
         texts[cell] = _plain(panel.equation_label)
@@ -101,7 +102,7 @@ def test_equations_differ_per_cell_and_name_the_gates(panel):
 
 def test_unit_numbers_in_the_equation(panel):
     model = tiny("rnn")
-    panel.set_model_source(lambda: (model, VOCAB))
+    panel.set_model_source(answers((model, VOCAB)))
     panel.next_char()
     panel.unit_spin.setValue(3)
     h = float(panel.current_step().layers[0].h[3])
@@ -111,12 +112,12 @@ def test_unit_numbers_in_the_equation(panel):
 
 
 def test_large_model_is_refused(panel):
-    panel.set_model_source(lambda: (tiny("lstm", hidden=32), VOCAB))
+    panel.set_model_source(answers((tiny("lstm", hidden=32), VOCAB)))
     assert not panel.next_char()
     assert "16 units or fewer" in panel.message() and "32" in panel.message()
     assert not panel.message_label.isHidden()
     assert not panel.next_button.isEnabled()
-    panel.set_model_source(lambda: (tiny("lstm", hidden=16), VOCAB))  # the user picks a tiny model
+    panel.set_model_source(answers((tiny("lstm", hidden=16), VOCAB)))  # the user picks a tiny model
     panel.reset_button.click()
     assert panel.next_button.isEnabled() and panel.message() == ""
     assert panel.next_char() and panel.position() == 1
@@ -125,10 +126,10 @@ def test_large_model_is_refused(panel):
 def test_no_model_and_unknown_characters(panel):
     assert not panel.next_char()
     assert "Train or open a model first" in panel.message()
-    panel.set_model_source(lambda: None)
+    panel.set_model_source(answers(None))
     assert not panel.reset()
     assert "Train or open a model first" in panel.message()
-    panel.set_model_source(lambda: (tiny("gru"), VOCAB))
+    panel.set_model_source(answers((tiny("gru"), VOCAB)))
     panel.text_edit.setText("hello, World!")
     assert not panel.next_char()
     message = panel.message()
@@ -141,7 +142,7 @@ def test_no_model_and_unknown_characters(panel):
 
 
 def test_changed_text_starts_again(panel):
-    panel.set_model_source(lambda: (tiny("lstm"), VOCAB))
+    panel.set_model_source(answers((tiny("lstm"), VOCAB)))
     for _ in range(3):
         panel.next_char()
     panel.text_edit.setText("cab")
@@ -150,7 +151,7 @@ def test_changed_text_starts_again(panel):
 
 
 def test_export_png(panel, tmp_path):
-    panel.set_model_source(lambda: (tiny("lstm"), VOCAB))
+    panel.set_model_source(answers((tiny("lstm"), VOCAB)))
     panel.resize(500, 700)
     panel.show()
     panel.next_char()

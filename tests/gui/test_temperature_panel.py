@@ -3,6 +3,7 @@
 import pytest
 import torch
 from PySide6 import QtGui, QtWidgets
+from window_helpers import answers
 
 from rnnlab.core.data.vocab import Vocabulary
 from rnnlab.core.nn.model import CharRNN, ModelConfig
@@ -27,7 +28,7 @@ def model_and_vocab():
 def panel(qtbot, model_and_vocab):
     widget = TemperaturePanel(chunk_interval=0.002)
     qtbot.addWidget(widget)
-    widget.set_model_source(lambda: model_and_vocab)
+    widget.set_model_source(answers(model_and_vocab))
     yield widget
     threads = widget.threads()
     assert widget.shutdown()
@@ -139,18 +140,18 @@ def test_no_model_and_unknown_prime_characters(qtbot, panel, model_and_vocab):
     panel.set_model_source(None)
     assert not panel.generate()
     assert "Train or open a model first" in panel.error_label.text()
-    panel.set_model_source(lambda: None)
+    panel.set_model_source(answers(None))
     assert not panel.generate()
     assert "Train or open a model first" in panel.error_label.text()
 
-    def broken():
-        raise RuntimeError("no snapshot")
+    def broken(then, fail):
+        fail(RuntimeError("no snapshot"))
 
     panel.set_model_source(broken)
     assert not panel.generate()
     assert "no snapshot" in panel.error_label.text()
 
-    panel.set_model_source(lambda: model_and_vocab)
+    panel.set_model_source(answers(model_and_vocab))
     panel.prime_edit.setText("hxz")
     assert not panel.generate()
     message = panel.error_label.text()

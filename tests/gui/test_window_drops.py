@@ -49,8 +49,10 @@ def test_a_dropped_checkpoint_in_capitals_opens_as_a_model(window, qtbot, tmp_pa
                     timeout=10000)
     window.answers.save_path = str(tmp_path / "RUN.RNNLAB")
     assert window.save_checkpoint_as()
+    qtbot.waitUntil(lambda: not window.session.dirty, timeout=10000)  # saved between steps
     window.reset_model()
     _drop(window, tmp_path / "RUN.RNNLAB")
+    qtbot.waitUntil(lambda: not window.is_opening(), timeout=10000)
     assert window.session.trainer is not None and window.session.trainer.step_count == 1
 
 

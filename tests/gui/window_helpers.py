@@ -1,5 +1,9 @@
 """What the window tests share: modal dialogs answered by the test, and finding widgets."""
 
+import threading
+
+from PySide6.QtCore import QThread
+
 from rnnlab.gui.look.prompts import Prompts
 
 
@@ -81,3 +85,24 @@ def child(win, cls, name):
     widget = win.findChild(cls, name)
     assert widget is not None, name
     return widget
+
+
+def answers(copy):
+    """A view's model request (step_walk.ModelRequest) that answers `copy` at once."""
+    return lambda then, fail: then(copy)
+
+
+class RecordingLock:
+    """The session's step lock, noting which threads took it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.takers: set[str] = set()
+
+    def __enter__(self):  # a QThread is a "Dummy-N" to threading: its Qt name says which
+        gui = threading.current_thread() is threading.main_thread()
+        self.takers.add("GUI" if gui else QThread.currentThread().objectName() or threading.current_thread().name)
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)

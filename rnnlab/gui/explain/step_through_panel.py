@@ -35,7 +35,15 @@ from rnnlab.core.nn.surprisal import top_next
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
 from rnnlab.gui.explain.step_formulas import NO_EQUATIONS, equations_html, picture_titles
 from rnnlab.gui.explain.step_pictures import BARS_MIN_HEIGHT, TOP_K, NextCharBars, StepHeatmap, scaled_px
-from rnnlab.gui.explain.step_walk import MAX_TEXT, MAX_UNITS, ModelSource, StepWalk
+from rnnlab.gui.explain.step_walk import (
+    MAX_TEXT,
+    MAX_UNITS,
+    READING,
+    ModelRequest,
+    ModelSource,
+    StepWalk,
+    request_copy,
+)
 from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout
 
@@ -56,6 +64,7 @@ class StepThroughPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.setObjectName("stepThroughPanel")
         self._walk = StepWalk()
+        self._request: ModelRequest | None = None
         self._signature: tuple | None = None  # (cell, embedding?) the pictures were built for
         self._pictures: dict[str, StepHeatmap] = {}
         self._picture_rows: list[list[str]] = []  # the pictures' keys, row by row
@@ -179,14 +188,35 @@ class StepThroughPanel(QtWidgets.QWidget):
 
     # ---- public API -------------------------------------------------------------------
 
-    def set_model_source(self, source: ModelSource | None) -> None:
-        """`source()` returns a CPU snapshot (model, vocabulary), or None when there is no
-        model; it is called on Back to start, and on Next when a walk (re)starts."""
-        self._walk.source = source
+    def set_model_source(self, request: ModelRequest | None) -> None:
+        """`request(then, fail)` answers with a CPU snapshot (model, vocabulary), or None
+        when there is no model (see step_walk.ModelRequest); it is asked on Back to start,
+        and on Next when a walk (re)starts."""
+        self._request = request
 
     def reset(self) -> bool:
         """Take a fresh snapshot and go back to the start of the text (nothing read yet).
-        False, with the reason shown in the panel, when the walk cannot start."""
+        False, with the reason shown in the panel, when the walk cannot start (or not yet:
+        the model is still being read)."""
+        return self._begin(advance=False)
+
+    def next_char(self) -> bool:
+        """Read the next character; False at the end of the text or when it cannot read."""
+        if self._walk.is_stale(self.text_edit.text()):
+            return self._begin(advance=True)
+        read = self._walk.advance()
+        self._refresh()
+        return read
+
+    def _begin(self, advance: bool) -> bool:
+        outcome: list[bool] = []
+        if not request_copy(self._request, lambda source: outcome.append(self._restart(source, advance))):
+            self._show_message(READING)
+            self.next_button.setEnabled(False)
+        return outcome == [True]
+
+    def _restart(self, source: ModelSource, advance: bool) -> bool:
+        self._walk.source = source
         message = self._walk.start(self.text_edit.text())
         if not message:
             config = self._walk.model.config
@@ -195,15 +225,7 @@ class StepThroughPanel(QtWidgets.QWidget):
             if signature != self._signature:
                 self._build_pictures(*signature)
         self._show_message(message)
-        self._refresh()
-        return not message
-
-    def next_char(self) -> bool:
-        """Read the next character; False at the end of the text or when it cannot read."""
-        if self._walk.is_stale(self.text_edit.text()):
-            if not self.reset():
-                return False
-        read = self._walk.advance()
+        read = not message and (not advance or self._walk.advance())
         self._refresh()
         return read
 

@@ -25,7 +25,34 @@ from rnnlab.core.nn.char_step import CharStep, step_char
 from rnnlab.core.nn.model import CharRNN
 from rnnlab.gui.look.symbols import show_char
 
-ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]
+ModelSource = Callable[[], "tuple[CharRNN, Vocabulary] | None"]  # the copy, at once
+# request(then, fail): then(copy or None) or fail(exception), at once or later (the window
+# copies a training model between two steps, off the GUI thread)
+ModelRequest = Callable[[Callable, Callable[[Exception], None]], None]
+READING = "Reading the model…"
+
+
+def request_copy(request: ModelRequest | None, answer: Callable[[ModelSource], None]) -> bool:
+    """Ask `request` for the model; answer(source) is called, at once or later, with a
+    ModelSource that returns the copy (or raises what the request failed with). True when
+    it was answered at once."""
+    if request is None:
+        answer(lambda: None)
+        return True
+    answered = []
+
+    def then(got) -> None:
+        answered.append(True)
+        answer(lambda: got)
+
+    def fail(exc: Exception) -> None:
+        answered.append(True)
+
+        def raising():
+            raise exc
+        answer(raising)
+    request(then, fail)
+    return bool(answered)
 
 MAX_UNITS = 16
 MAX_TEXT = 200  # characters stepped through (all computed when the walk starts)

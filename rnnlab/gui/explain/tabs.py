@@ -55,8 +55,9 @@ class ExplainTabs(QtWidgets.QTabWidget):
         return self._view_in(self.currentWidget())
 
     def set_sample_probe(self, probe_sample: Callable) -> None:
-        """probe_sample() -> (ProbeResult, Vocabulary) of the last generated sample; raises
-        ValueError with a message for the user when there is none or it cannot be read."""
+        """probe_sample(then, fail): then((ProbeResult, Vocabulary)) of the last generated
+        sample, at once or later; fail(ValueError with a message for the user) when there
+        is none or it cannot be read."""
         self._sample_probe = probe_sample
 
     def reading_sample(self) -> bool:
@@ -84,9 +85,11 @@ class ExplainTabs(QtWidgets.QTabWidget):
     def set_clip(self, clip: float | None) -> None:
         self.gradients.set_clip(clip)
 
-    def set_model_source(self, source: Callable) -> None:
-        self.temperature.set_model_source(source)
-        self.step_through.set_model_source(source)
+    def set_model_source(self, request_for: Callable[[str], Callable]) -> None:
+        """request_for(view name) -> that view's model request (step_walk.ModelRequest):
+        one each, so that one view's request never replaces another's."""
+        self.temperature.set_model_source(request_for("temperature"))
+        self.step_through.set_model_source(request_for("step-through"))
 
     def clear(self) -> None:
         """A new model: forget what the old one showed."""
@@ -152,15 +155,16 @@ class ExplainTabs(QtWidgets.QTabWidget):
             self._feed(self.next_char)
 
     def _show_sample(self) -> None:
-        if self._sample_probe is None:
-            return
-        try:
-            result, vocab = self._sample_probe()
-        except ValueError as exc:
-            self.next_char.clear()
-            self.next_char.show_error(str(exc))
-            return
-        self.next_char.set_probe(result, vocab)
+        if self._sample_probe is not None:
+            self._sample_probe(self._on_sample_probed, self._on_sample_probe_failed)
+
+    def _on_sample_probed(self, probed) -> None:
+        if self.reading_sample():
+            self.next_char.set_probe(*probed)
+
+    def _on_sample_probe_failed(self, exc: Exception) -> None:
+        self.next_char.clear()
+        self.next_char.show_error(str(exc))
 
     @staticmethod
     def _view_in(tab: QtWidgets.QWidget) -> QtWidgets.QWidget:

@@ -22,7 +22,7 @@ from rnnlab.core.data.vocab import Vocabulary
 from rnnlab.core.nn.model import CharRNN
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings, prime_ids
 from rnnlab.gui.explain.header import ExplainHeader, export_or_report
-from rnnlab.gui.explain.step_walk import ModelSource
+from rnnlab.gui.explain.step_walk import READING, ModelRequest, ModelSource, request_copy
 from rnnlab.gui.look import theme
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widgets import labelled, spin_box
@@ -79,7 +79,7 @@ class TemperaturePanel(QtWidgets.QWidget):
                  chunk_interval: float = CHUNK_INTERVAL) -> None:
         super().__init__(parent)
         self.setObjectName("temperaturePanel")
-        self._source: ModelSource | None = None
+        self._source: ModelRequest | None = None
         self._chunk_interval = chunk_interval
         self._running = False
         self._temperature_error = False  # the error label shows a temperatures message
@@ -140,10 +140,10 @@ class TemperaturePanel(QtWidgets.QWidget):
 
     # ---- public API -------------------------------------------------------------------
 
-    def set_model_source(self, source: ModelSource | None) -> None:
-        """`source()` returns a CPU snapshot (model, vocabulary), or None when there is no
-        model; it is called once per Generate."""
-        self._source = source
+    def set_model_source(self, request: ModelRequest | None) -> None:
+        """`request(then, fail)` answers with a CPU snapshot (model, vocabulary), or None
+        when there is no model (see step_walk.ModelRequest); it is asked once per Generate."""
+        self._source = request
 
     def temperatures(self) -> list[float]:
         """The temperatures typed, or [] when the text is not valid (the label says why)."""
@@ -164,7 +164,14 @@ class TemperaturePanel(QtWidgets.QWidget):
         except TemperatureError as err:
             self._show_error(f"Temperatures: {err}.", temperature=True)
             return False
-        snapshot = self._snapshot()
+        outcome: list[bool] = []
+        if not request_copy(self._source, lambda source: outcome.append(self._start(source, temperatures))):
+            self._show_error(READING)
+            return True  # on its way: the columns start when the copy arrives
+        return outcome == [True]
+
+    def _start(self, source: ModelSource, temperatures: list[float]) -> bool:
+        snapshot = self._snapshot(source)
         if snapshot is None:
             return False
         model, vocab = snapshot
@@ -213,11 +220,11 @@ class TemperaturePanel(QtWidgets.QWidget):
 
     # ---- internals --------------------------------------------------------------------
 
-    def _snapshot(self) -> tuple[CharRNN, Vocabulary] | None:
+    def _snapshot(self, source: ModelSource) -> tuple[CharRNN, Vocabulary] | None:
         """One copy of the model for all columns, on the CPU in eval mode: the columns only
         read it, and nothing flips its training flag while they run."""
         try:
-            got = self._source() if self._source is not None else None
+            got = source()
         except Exception as err:  # noqa: BLE001 - a failing source must not take the panel down
             self._show_error(f"Cannot get the model: {type(err).__name__}: {err}")
             return None

@@ -16,6 +16,7 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 
+from rnnlab.core import logs
 from rnnlab.core.data.corpus import Corpus, CorpusError
 from rnnlab.core.nn.sampler import SampleSettings, prime_ids
 from rnnlab.core.train.race import Race
@@ -26,6 +27,7 @@ from rnnlab.gui.panels.sample_columns import SampleColumns
 from rnnlab.gui.plots.race_plot import RacePlot
 from rnnlab.gui.race.controls import RaceControls
 from rnnlab.gui.race.worker import EVAL_SECONDS, RaceWorker
+from rnnlab.gui.workers.latest_job import LatestJob
 from rnnlab.gui.workers.training_worker import start_training_thread, stop_training_thread
 
 STANDINGS_MS = 250  # the standings table changes 4 times a second
@@ -47,6 +49,8 @@ class RaceWindow(QtWidgets.QWidget):
         self.reason = ""  # why the last race ended
         self._ended: tuple | None = None  # the last (thread, worker): kept until it has surely ended
         self._threads = 0
+        self._copies = LatestJob("rnnlab-race-copy", self)  # done((race, settings), models, error)
+        self._copies.done.connect(self._on_copied)
         self._build()
         self._standings_timer = QTimer(self, interval=STANDINGS_MS)
         self._standings_timer.timeout.connect(self._show_standings)
@@ -183,7 +187,7 @@ class RaceWindow(QtWidgets.QWidget):
 
     def shutdown(self) -> bool:
         """Stop the race and the sample columns and wait for their threads; True if all ended."""
-        ended = self.columns.shutdown()
+        ended = self._copies.shutdown() and self.columns.shutdown()
         if self.thread is not None:
             ended = stop_training_thread(self.thread, self.worker) and ended
         return ended
@@ -194,8 +198,10 @@ class RaceWindow(QtWidgets.QWidget):
 
     # ----- samples -----
     def generate(self) -> bool:
-        models = self._models()
-        if not models:
+        """Check the settings, then copy every contender's weights (while the race runs,
+        between its steps in the copying thread, never the GUI thread's) and start the
+        columns. False, with the reason shown, when it cannot."""
+        if self.race is None:
             self.show_error("Start a race first: then each contender writes here.")
             return False
         vocab = self.race.corpus.vocab
@@ -208,15 +214,28 @@ class RaceWindow(QtWidgets.QWidget):
             self.show_error(f"Cannot generate: {exc}")
             return False
         self.message.hide()
-        self.columns.set_titles([(label, f"Samples from the {label}") for label in self.race.labels],
-                                [colors.ink(c) for c in colors.RUN_COLORS])
-        self.columns.start([(model, vocab, settings) for model in models])
+        race, worker = self.race, self.worker
+        if worker is None:  # nothing steps: copy at once
+            self._start_columns(race, settings, [t.snapshot_model() for t in race.trainers])
+        else:
+            self._copies.submit((race, settings), lambda _progress: worker.snapshot_models())
         return True
 
-    def _models(self) -> list:
-        if self.worker is not None:
-            return self.worker.snapshot_models()
-        return [t.snapshot_model() for t in self.race.trainers] if self.race is not None else []
+    def _on_copied(self, key, models, error) -> None:
+        race, settings = key
+        if error is not None:
+            self.show_error(logs.unexpected("copying the contenders", error))
+        elif race is self.race:
+            self._start_columns(race, settings, models)
+
+    def _start_columns(self, race: Race, settings: SampleSettings, models: list) -> None:
+        self.columns.set_titles([(label, f"Samples from the {label}") for label in race.labels],
+                                [colors.ink(c) for c in colors.RUN_COLORS])
+        self.columns.start([(model, race.corpus.vocab, settings) for model in models])
+
+    def is_copying(self) -> bool:
+        """True while the contenders' weights for Generate are being copied."""
+        return self._copies.busy()
 
     def _on_generate_clicked(self) -> None:
         if self.columns.is_running():

@@ -113,7 +113,7 @@ class Autosaver(QObject):
 
 def offer_restore(window: WindowInterface) -> bool:
     """At launch: if an earlier rnnlab did not exit cleanly and left a model, offer it back.
-    True when it was restored."""
+    True when it is being restored (read in the opening thread)."""
     found = leftovers()
     if not found:
         return False
@@ -127,13 +127,14 @@ def offer_restore(window: WindowInterface) -> bool:
     if not answer:
         discard(newest)
         return False
-    if not window.open_checkpoint(str(newest.path)):
-        return False  # the message bar says why; the copy stays for the next launch
-    discard(newest)
-    window.session.path = None  # never save back into the autosave folder
-    window.session.dirty = True  # it is not saved anywhere yet
-    window.update_title()
-    window.show_message(
-        f"Restored {newest.describe()} after rnnlab did not close normally. "
-        "Save it (Ctrl+S) to keep it.", "info")
-    return True
+
+    def restored() -> None:
+        discard(newest)
+        window.session.path = None  # never save back into the autosave folder
+        window.session.dirty = True  # it is not saved anywhere yet
+        window.update_title()
+        window.show_message(
+            f"Restored {newest.describe()} after rnnlab did not close normally. "
+            "Save it (Ctrl+S) to keep it.", "info")
+    # on failure the message bar says why, and the copy stays for the next launch
+    return window.open_checkpoint(str(newest.path), then=restored)

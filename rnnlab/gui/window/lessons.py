@@ -16,6 +16,7 @@ from pathlib import Path
 from rnnlab.core.data.corpus import CorpusError, is_named_source
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.lesson import SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
+from rnnlab.core.io.run_state import save_trainer
 from rnnlab.core.train.race import parse_cells
 from rnnlab.gui.window.interface import WindowInterface
 
@@ -96,8 +97,9 @@ def _open_race(window: WindowInterface, race: dict, sampling: dict) -> None:
     window.open_race().configure(sampling, cells, race.get("seconds"), race.get("fair", "time"))
 
 
-def lesson_from_window(window: WindowInterface, title: str, with_checkpoint: bool) -> Lesson:
-    """What is on screen as a lesson. Raises LessonError when it cannot be one."""
+def lesson_from_window(window: WindowInterface, title: str, checkpoint: bytes | None) -> Lesson:
+    """What is on screen as a lesson (with the model's checkpoint, if given). Raises
+    LessonError when it cannot be one."""
     corpus = window.session.trainer.corpus if window.session.trainer else window.data_panel.corpus()
     if corpus is None:
         raise LessonError("open a text first")
@@ -117,7 +119,7 @@ def lesson_from_window(window: WindowInterface, title: str, with_checkpoint: boo
         budget=window.training_panel.budget_spec(),
         sampling=_sampling(window.sampling_panel.settings()),
         hide=window.hidden_panels(), view=tab if tab in VIEWS else None,
-        checkpoint=_checkpoint_bytes(window) if with_checkpoint else None)
+        checkpoint=checkpoint)
 
 
 def _sampling(settings) -> dict:
@@ -126,13 +128,12 @@ def _sampling(settings) -> dict:
     return d if settings.seed is None else {**d, "seed": settings.seed}
 
 
-def _checkpoint_bytes(window: WindowInterface) -> bytes | None:
-    if window.session.trainer is None:
-        return None
+def checkpoint_bytes(trainer) -> bytes:
+    """The trainer as a checkpoint file's bytes (a model read: between steps)."""
     folder = tempfile.mkdtemp()
     path = os.path.join(folder, "model.rnnlab")
     try:
-        window.session.save_copy(path)
+        save_trainer(path, trainer)
         return Path(path).read_bytes()
     finally:
         if os.path.exists(path):
@@ -141,16 +142,32 @@ def _checkpoint_bytes(window: WindowInterface) -> bytes | None:
 
 
 def save_lesson(window: WindowInterface, path: str, with_checkpoint: bool) -> bool:
+    """Write what is on screen as a lesson; with the model, its weights are read between
+    two training steps in the saving thread first. False when it failed at once."""
     if not path.endswith(SUFFIX):
         path += SUFFIX
+    if not with_checkpoint or window.session.trainer is None:
+        return _write_lesson(window, path, None)
+    outcome: list[bool] = []
+    window.model_reads("lesson").request(checkpoint_bytes,
+                                         lambda data: outcome.append(_write_lesson(window, path, data)),
+                                         lambda exc: outcome.append(_lesson_failed(window, exc)))
+    return outcome != [False]
+
+
+def _write_lesson(window: WindowInterface, path: str, checkpoint: bytes | None) -> bool:
     try:
-        lesson = lesson_from_window(window, Path(path).name.removesuffix(SUFFIX), with_checkpoint)
+        lesson = lesson_from_window(window, Path(path).name.removesuffix(SUFFIX), checkpoint)
         write_lesson(path, lesson)
     except (LessonError, OSError, CheckpointError) as exc:
-        window.show_message(f"Could not save the lesson: {exc}", "error")
-        return False
+        return _lesson_failed(window, exc)
     window.show_status(f"Saved the lesson {path}", 5000)
     return True
+
+
+def _lesson_failed(window: WindowInterface, exc: Exception) -> bool:
+    window.show_message(f"Could not save the lesson: {exc}", "error")
+    return False
 
 
 def _escape(text: str) -> str:

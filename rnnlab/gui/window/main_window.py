@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QW
 from rnnlab.core import logs
 from rnnlab.core.data.corpus import CorpusError, require_length
 from rnnlab.core.io.lesson import PANELS
-from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.presets import DEFAULT_CORPUS
 from rnnlab.gui.explain.heatmap_panel import HeatmapPanel
 from rnnlab.gui.explain.tabs import ExplainTabs
@@ -30,6 +29,7 @@ from rnnlab.gui.window.autosaver import Autosaver, offer_restore
 from rnnlab.gui.window.checkpoint_actions import CheckpointActions
 from rnnlab.gui.window.classroom_actions import ClassroomActions
 from rnnlab.gui.window.menus import build_menus, shortcuts_text
+from rnnlab.gui.window.model_read_actions import ModelReadActions
 from rnnlab.gui.window.presentation import ViewModes
 from rnnlab.gui.window.status import MessageBar, TrainingStatus
 from rnnlab.gui.window.text_actions import TextActions
@@ -44,7 +44,6 @@ from rnnlab.gui.workers.gui_gc import collect_in_gui_thread
 from rnnlab.gui.workers.latest_job import LatestJob
 from rnnlab.gui.workers.training_session import TrainingSession
 
-SAMPLE_PROBE_CHARS = 400  # the next-char view reads at most this much of a sample
 STATUS_INTERVAL = 0.25  # s: the status bar's numbers change 4 times a second, not 20
 ABOUT = ("<b>rnnlab</b> — a playground for character-level recurrent networks.<br>"
          "Pick a text, a cell and a size, press Start, and watch the network learn.")
@@ -56,7 +55,7 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
+class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActions, QMainWindow):
     prompts = Prompts()  # every modal dialog goes through here; tests swap in answers
 
     def __init__(self, text: str | None = None):
@@ -69,6 +68,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         self.session = TrainingSession(self)
         self.baseline = LatestJob("rnnlab-ngram-baseline", self)  # done(corpus, n-gram val loss, error)
         self.memorisation = LatestJob("rnnlab-memorisation", self)  # done((sample, corpus), report, error)
+        self.opening = self.checkpoint_opener()
         self._status_shown = 0.0
         self._short_warning = ""  # the last "too short for these settings" shown
         self._build_panels()
@@ -146,8 +146,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         s.gradients.connect(self.explain.set_gradient_flow)
         s.model_replaced.connect(self._on_session_model_replaced)
         self.explain.wants_gradients.connect(s.set_wants_gradients)
-        self.explain.set_model_source(self._model_snapshot)
-        self.explain.set_sample_probe(self._probe_last_sample)
+        self.explain.set_model_source(self.view_copy_request)
+        self.explain.set_sample_probe(self.probe_last_sample)
         self.baseline.done.connect(self._on_baseline_done)
         self.memorisation.done.connect(self._on_memorisation_done)
         # a method of this QObject, not a lambda: the slot must run in the GUI thread (queued)
@@ -292,11 +292,6 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         if trainer is not None:
             self.explain.set_clip(trainer.config.clip)
 
-    def _model_snapshot(self):
-        """(CPU copy of the weights, vocabulary) for views that sample or step on their own."""
-        model = self.session.snapshot_model()
-        return None if model is None else (model, self.session.trainer.corpus.vocab)
-
     def _on_sample_finished(self, _reason: str) -> None:
         self.explain.refresh_sample()
         sample, trainer = self.sampling_panel.last_sample(), self.session.trainer
@@ -314,15 +309,6 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
             self.sampling_panel.show_memorisation_note("Copied from the training text: not checked (out of memory).")
         else:
             self.sampling_panel.show_memorisation(report)
-
-    def _probe_last_sample(self):
-        """(ProbeResult, Vocabulary) of the last generated sample, for the next-char view."""
-        text = self.sampling_panel.last_sample()[:SAMPLE_PROBE_CHARS]
-        snapshot = self._model_snapshot()
-        if snapshot is None or not text:
-            raise ValueError("Generate a sample first (Sampling panel), then it is shown here.")
-        model, vocab = snapshot
-        return probe(model, vocab, text), vocab  # ProbeError is a ValueError
 
     def _on_session_evaluated(self, event) -> None:
         self.loss_plot.add_eval(event.step, event.chars_seen, event.val_loss)
@@ -373,6 +359,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, QMainWindow):
         if self.download_dialog is not None:
             self.download_dialog.shutdown()
         self.explain.shutdown()
+        self.end_model_reads()
+        self.opening.shutdown()
         settings.set_value("geometry", self.saveGeometry())
         settings.set_value("splitter", self.main_splitter.saveState())
         event.accept()

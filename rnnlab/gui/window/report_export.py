@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui
 
+from rnnlab.core import logs
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.io.history_csv import write_history_csv
 from rnnlab.core.io.report import RunReport, render_html, write_report
-from rnnlab.core.io.run_state import history_from
+from rnnlab.core.io.run_state import history_from, run_metadata
 from rnnlab.gui.window.interface import WindowInterface
 from rnnlab.gui.workers.baseline import BASELINE_ORDER
 
@@ -44,7 +45,9 @@ def export_loss_plot(window: WindowInterface) -> str | None:
 
 
 def _export(window: WindowInterface, what: str, ask, suffix: str, write) -> str | None:
-    """Without a model, say so; else ask where, read the run as it is now and write it."""
+    """Without a model, say so; else ask where, read the run as it is now and write it
+    (at once when nothing trains, else once it was read between two steps). The path asked
+    for, or None."""
     session = window.session
     if session.trainer is None:
         window.show_message(
@@ -53,13 +56,24 @@ def _export(window: WindowInterface, what: str, ask, suffix: str, write) -> str 
     path = ask(window, _stem(session) + suffix)
     if not path:
         return None
-    try:
-        write(window, path, session.run_metadata())
-    except (OSError, ValueError) as exc:
-        window.show_message(f"Could not export the {what}: {exc}", "error")
-        return None
-    window.show_status(f"{what.capitalize()} saved to {path}", 8000)
-    return path
+
+    outcome: list[bool] = []
+
+    def written(meta: dict) -> None:
+        try:
+            write(window, path, meta)
+        except (OSError, ValueError) as exc:
+            failed(exc)
+            return
+        outcome.append(True)
+        window.show_status(f"{what.capitalize()} saved to {path}", 8000)
+
+    def failed(exc: Exception) -> None:
+        outcome.append(False)
+        text = str(exc) if isinstance(exc, (OSError, ValueError)) else logs.unexpected(f"exporting the {what}", exc)
+        window.show_message(f"Could not export the {what}: {text}", "error")
+    window.model_reads("report").request(run_metadata, written, failed)  # between steps, off the GUI thread
+    return None if outcome == [False] else path
 
 
 def _write_report(window: WindowInterface, path: str, meta: dict) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from rnnlab.core import logs
 from rnnlab.core.data.corpus import Corpus
 from rnnlab.core.io.run_state import load_trainer, run_metadata, save_trainer
 from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
@@ -17,6 +18,7 @@ from rnnlab.core.nn.model import ModelConfig
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.trainer import Trainer
+from rnnlab.gui.workers.latest_job import LatestJob
 from rnnlab.gui.workers.training_worker import TrainingWorker, start_training_thread, stop_training_thread
 
 
@@ -47,6 +49,10 @@ class TrainingSession(QObject):
         self._retired: list[tuple[QThread, TrainingWorker]] = []  # stopped, not yet ended
         self._relays: dict[TrainingWorker, _Relay] = {}  # until each worker's finished arrives
         self._step_lock = threading.Lock()  # every worker of this session holds it during a step
+        self._probes = LatestJob("rnnlab-probe", self)
+        self._probes.done.connect(lambda t, result, error: self._on_read(self.probed, t, result, error))
+        self._gradient_reads = LatestJob("rnnlab-gradients", self)
+        self._gradient_reads.done.connect(lambda t, result, error: self._on_read(self.gradients, t, result, error))
 
     # ----- model life -----
     def ensure_trainer(self, corpus: Corpus, model: ModelConfig, config: TrainConfig) -> Trainer:
@@ -65,11 +71,16 @@ class TrainingSession(QObject):
         self.model_replaced.emit(None)
         self._set_state("idle")
 
-    def open(self, path: str, corpus: Corpus | None = None) -> Trainer:
-        trainer = load_trainer(path, corpus)  # raises CheckpointError / CorpusError: the window says
+    def open(self, path: str, corpus: Corpus) -> Trainer:
+        """Open a checkpoint whose text is already loaded (a lesson's); the window loads
+        other checkpoints in a thread (load_trainer) and adopts them."""
+        return self.adopt(load_trainer(path, corpus), path)  # CheckpointError / CorpusError: the window says
+
+    def adopt(self, trainer: Trainer, path: str | None) -> Trainer:
+        """Make a loaded trainer this session's model, in place of any other."""
         self.shutdown()
         self._listening = None
-        self.trainer, self.path = trainer, str(path)
+        self.trainer, self.path = trainer, None if path is None else str(path)
         self.dirty = False
         self.model_replaced.emit(trainer)
         self._set_state("ready")
@@ -79,15 +90,21 @@ class TrainingSession(QObject):
         return trainer
 
     def save(self, path: str) -> str:
-        saved = self.save_copy(path)
-        self.path, self.dirty = saved, False
-        return saved
+        """Save now (no worker: see _between_steps) and make it this session's file."""
+        if self.trainer is None:
+            raise ValueError("there is no model to save yet")
+        self.saved(*self._between_steps(saving(path)))
+        return self.path
+
+    def saved(self, path: str, step: int) -> None:
+        """A save of this model at `step` was written to `path` (by save or a ModelReads)."""
+        self.path, self._clean_step = str(path), step
 
     def save_copy(self, path: str) -> str:
         """Write a checkpoint without making it this session's file (e.g. into a lesson)."""
         if self.trainer is None:
             raise ValueError("there is no model to save yet")
-        return self._between_steps(lambda trainer: save_trainer(path, trainer))
+        return self._between_steps(saving(path))[0]
 
     def run_metadata(self) -> dict | None:
         """The run as plain data (configs, text, counters, loss history), or None without
@@ -106,8 +123,16 @@ class TrainingSession(QObject):
         return job
 
     def _between_steps(self, read):
-        """read(trainer) while no step runs: the worker may be training in its thread."""
-        return self.between_steps_later(read)()
+        """read(trainer) now, in this thread, for a session with no worker (nothing steps,
+        except perhaps a stopped worker's last step, which it waits for). With a worker the
+        GUI thread must not wait for its steps: read through a ModelReads."""
+        if self.worker is not None:
+            raise RuntimeError("the model is training: read it through a ModelReads")
+        return self.between_steps_later(read)() if self._retired else read(self.trainer)
+
+    def can_read_now(self) -> bool:
+        """True when the model can be read in this thread at once (no worker alive)."""
+        return self.worker is None and not self._retired
 
     @property
     def dirty(self) -> bool:
@@ -171,8 +196,17 @@ class TrainingSession(QObject):
             self._gradients_now()
 
     def snapshot_model(self):
-        """A CPU copy of the weights (waits here for the step in progress), or None."""
-        return None if self.trainer is None else self._between_steps(lambda t: t.snapshot_model())
+        """A CPU copy of the weights, or None; in any thread: it waits for the step in progress."""
+        return None if self.trainer is None else self.between_steps_later(lambda t: t.snapshot_model())()
+
+    def copy_for_views(self):
+        """(CPU copy of the weights, vocabulary), or None without a model: for the views
+        that sample or step on their own. It waits for the step in progress: call it from
+        their threads, never the GUI thread."""
+        trainer = self.trainer
+        if trainer is None:
+            return None
+        return self.between_steps_later(lambda t: t.snapshot_model())(), trainer.corpus.vocab
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop the worker thread (if any) and wait for it; True when none is left running."""
@@ -191,7 +225,10 @@ class TrainingSession(QObject):
         return ended
 
     def end_retired(self, timeout_ms: int = 5000) -> bool:
-        """At quit: wait for stopped workers still in their last step; True when none is left."""
+        """At quit: wait for stopped workers still in their last step, and for the views'
+        reads; True when none is left."""
+        self._probes.shutdown()
+        self._gradient_reads.shutdown()
         for thread, _worker in list(self._retired):
             if thread.wait(timeout_ms):
                 self._forget_retired(thread)
@@ -248,26 +285,45 @@ class TrainingSession(QObject):
         self._set_state("ready" if self.trainer is not None else "idle")
         self.finished.emit(reason)
 
+    # Without a worker, the heatmap and gradient views are filled from a thread of their own
+    # (a probe, and a backward pass, are too slow for the GUI thread on a big model); the
+    # answer is dropped when the model was replaced meanwhile.
     def _probe_now(self) -> None:
-        t = self.trainer
-        if t is None or not self._probe_text:
+        t, text = self.trainer, self._probe_text
+        if t is None or not text:
             return
-        if t.corpus.vocab.unknown_id is None and t.corpus.vocab.missing(self._probe_text):
+        if t.corpus.vocab.unknown_id is None and t.corpus.vocab.missing(text):
             return
-        self.probed.emit(probe(t.model, t.corpus.vocab, self._probe_text))
+        vocab = t.corpus.vocab
+        read = self.between_steps_later(lambda trainer: probe(trainer.model, vocab, text))
+        self._probes.submit(t, lambda _progress: read())
 
     def _gradients_now(self) -> None:
         t = self.trainer
         if t is None:
             return
-        windows = gradient_windows(t.corpus.val, t.config.seq)
-        if windows.size:
-            self.gradients.emit(gradient_flow(t.model, windows))
+
+        def flow(trainer):
+            windows = gradient_windows(trainer.corpus.val, trainer.config.seq)
+            return gradient_flow(trainer.model, windows) if windows.size else None
+        read = self.between_steps_later(flow)
+        self._gradient_reads.submit(t, lambda _progress: read())
+
+    def _on_read(self, signal, trainer, result, error) -> None:
+        if error is not None:
+            logs.unexpected("reading the model for a view", error)
+        elif trainer is self.trainer and result is not None:
+            signal.emit(result)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
+
+
+def saving(path: str) -> Callable:
+    """A read that writes the trainer to `path`: (the file written, the step it holds)."""
+    return lambda trainer: (save_trainer(path, trainer), trainer.step_count)
 
 
 class _Relay(QObject):
