@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnnlab.core.analysis.memorisation import measure_text, ngram_hashes
+from rnnlab.core.analysis.memorisation import MAX_BLANK_RUN, measure_text, ngram_hashes
 from rnnlab.core.data.corpus import Corpus, corpus_from_text
 
 
@@ -61,10 +61,24 @@ def test_longest_copy_and_share_match_a_brute_force_search():
     for _ in range(5):
         sample = "".join(rng.choice(list("abc "), 80))
         r = measure_text(sample, corpus, n=6)
-        longest = max(L for L in range(0, 81) if L == 0 or any(sample[i:i + L] in train for i in range(81 - L)))
+        longest = max(L for L in range(0, 81) if L == 0 or any(
+            telling(sample[i:i + L]) and sample[i:i + L] in train for i in range(81 - L)))
         pieces = [sample[i:i + 6] for i in range(len(sample) - 5)]
         assert r.longest_length == longest and all(p in train and len(p) == longest for p in r.longest)
         assert r.copied_pieces == sum(p in train for p in pieces)
+
+
+def telling(piece: str) -> bool:
+    """A letter, and no run of more than MAX_BLANK_RUN blanks."""
+    return any(c.isalpha() for c in piece) and " " * (MAX_BLANK_RUN + 1) not in piece
+
+
+def test_the_longest_copy_is_not_a_block_of_indentation_with_a_letter():
+    code = ("def f(x):\n" + " " * 26 + "e = x\n" + " " * 26 + "return e\n") * 40
+    corpus = corpus_from_text(code + "print(f(2))\n" * 40)
+    report = measure_text("r" + " " * 26 + "ex\nprint(f(2))\nr", corpus)
+    assert report.longest == ["\nprint(f(2))\n"] and report.longest_length == 13  # not the 27 of "   ...e"
+    assert "␣" * 5 not in report.summary()
 
 
 def test_the_longest_copy_holds_letters_not_just_spaces():

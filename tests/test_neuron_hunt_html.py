@@ -1,12 +1,10 @@
 """The neuron hunt's pattern view as rich text, without Qt: escaping, marked runs, visible
 whitespace, an empty text, and the sentence that says how much is selected."""
 
-import subprocess
-import sys
-
 import numpy as np
 
 from rnnlab.gui.explain.neuron_hunt_html import mask_html, mask_summary
+from tests.qt_free import imports_without_qt
 
 BACKGROUND, INK = "#abcdef", "#123456"
 OPEN = '<span style="font-family: monospace;">'
@@ -20,10 +18,7 @@ def html(text, marked):
 
 
 def test_imports_no_qt():
-    code = ("import sys, rnnlab.gui.explain.neuron_hunt_html; "
-            "print([m for m in sys.modules if 'PySide6' in m or 'pyqtgraph' in m])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert imports_without_qt(["rnnlab.gui.explain.neuron_hunt_html"]) == {}
 
 
 def test_markup_in_the_text_is_escaped():

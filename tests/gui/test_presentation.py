@@ -232,6 +232,23 @@ def test_presentation_mode_fits_a_1280x800_projector(window, qtbot):
     assert window.main_splitter.sizes() == before  # the columns as they were
 
 
+def test_the_memorisation_line_keeps_all_its_lines_at_1024x768(window, qtbot):
+    window.resize(1024, 768)
+    window.toggle_presentation(True)
+    panel = window.sampling_panel
+    panel.sampleLengthSpin.setValue(400)
+    label = panel.memorisationLabel
+    panel.show_memorisation(MemorisationReport(n=20, pieces=380, copied_pieces=125, longest=[
+        "the king is dead⏎long live the king and all his men"], longest_length=51))
+    qtbot.waitUntil(lambda: label.isVisible() and label.width() > 0, timeout=5000)
+    lines = label.heightForWidth(label.width())
+    assert lines >= 3 * label.fontMetrics().height()  # a long line, wrapped
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5000)
+    panel.resize(panel.width() - 60, panel.height())  # narrower: more lines, still all shown
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5000)
+    window.toggle_presentation(False)
+
+
 def test_followers_go_away_with_their_widgets(qtbot):
     count = theme.follower_count()
     panel = LossPlotPanel()

@@ -17,6 +17,7 @@ import numpy as np
 from rnnlab.core.data.vocab import char_symbol
 
 N_GRAM = 20  # the piece length of the share (long enough that a match is not chance)
+MAX_BLANK_RUN = 4  # the longest copy counted holds no longer run of spaces, tabs or newlines
 _BASE = np.uint64(1_000_003)  # rolling-hash multiplier (odd); arithmetic wraps modulo 2**64
 _INVERSE = np.uint64(pow(1_000_003, -1, 2**64))
 
@@ -26,7 +27,7 @@ class MemorisationReport:
     n: int  # piece length of the share
     pieces: int  # n-character pieces in the sample
     copied_pieces: int  # of those, how many occur in the training text
-    longest: list[str]  # the longest substrings of the sample with a letter found in the training text
+    longest: list[str]  # the longest sample substrings with a letter (no long blank run) found in the training text
     longest_length: int
 
     @property
@@ -94,16 +95,16 @@ def measure(sample_ids: np.ndarray, train_ids: np.ndarray, train_text: str, deco
             n: int = N_GRAM, top: int = 3, progress=lambda _length: None) -> MemorisationReport:
     """The report for a sample (ids in the corpus's vocabulary) against the training part
     (its ids and its text; `decode(ids) -> str`). The longest copy counted is the longest
-    that holds a letter: a run of spaces and newlines is copied from every text and says
+    that holds a letter and no run of more than MAX_BLANK_RUN spaces, tabs or newlines:
+    blanks (a code file's indentation, empty lines) are copied from every text and say
     nothing. It is found by bisection on the length: a copied piece of length L with a
-    letter contains such pieces of every shorter length. progress(length) is called before
-    each search of the bisection (a caller that no longer wants the answer raises there)."""
+    letter and no long blank run contains such pieces of every shorter length (drop an end
+    that is not its only letter). progress(length) is called before each search of the
+    bisection (a caller that no longer wants the answer raises there)."""
     sample_ids = np.asarray(sample_ids)
     sample, train = _WindowHashes(sample_ids), _WindowHashes(train_ids)
     share = _copied(sample, train, n)
-    letters = np.array([ch.isalpha() for ch in decode(sample_ids)], dtype=np.int64) if len(sample_ids) else \
-        np.zeros(0, dtype=np.int64)
-    before = np.concatenate([[0], np.cumsum(letters)])  # letters before each position
+    before = _telling(decode(sample_ids) if len(sample_ids) else "")
     lo, hi = 0, len(sample_ids)  # invariant: some piece of length lo is copied (0: trivially)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -117,14 +118,30 @@ def measure(sample_ids: np.ndarray, train_ids: np.ndarray, train_text: str, deco
                               longest=longest, longest_length=lo)
 
 
+def _telling(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(letters before each position, long-blank-run ends before each position): prefix
+    sums over the text; a run end is a blank that is the MAX_BLANK_RUN + 1-th in a row."""
+    letters = np.fromiter((ch.isalpha() for ch in text), dtype=np.int64, count=len(text))
+    blank = np.fromiter((ch.isspace() for ch in text), dtype=np.int64, count=len(text))
+    run = np.zeros(len(text), dtype=np.int64)
+    for i in np.flatnonzero(blank):  # the length of the blank run ending at each position
+        run[i] = run[i - 1] + 1 if i else 1
+    long_end = (run > MAX_BLANK_RUN).astype(np.int64)
+    return np.concatenate([[0], np.cumsum(letters)]), np.concatenate([[0], np.cumsum(long_end)])
+
+
 def _confirmed(sample_ids, sample: _WindowHashes, train: _WindowHashes, train_text: str, decode,
-               letters_before: np.ndarray, length: int, limit: int) -> list[str]:
-    """Up to `limit` distinct sample pieces of `length` with a letter (letters_before[i]: the
-    letters in sample[:i]) that really occur in the training text."""
+               before: tuple[np.ndarray, np.ndarray], length: int, limit: int) -> list[str]:
+    """Up to `limit` distinct sample pieces of `length` with a letter and no long blank run
+    (`before`: see _telling) that really occur in the training text."""
     found: list[str] = []
     count = max(sample.n - length + 1, 0)
+    letters_before, long_before = before
     with_letter = letters_before[length : length + count] - letters_before[:count] > 0
-    for t in np.flatnonzero(_copied(sample, train, length) & with_letter):
+    # a long run lies inside [t, t + length) when one ends at t + MAX_BLANK_RUN or later
+    first_end = np.minimum(np.arange(count) + MAX_BLANK_RUN, np.arange(count) + length)
+    no_long_run = long_before[length : length + count] - long_before[first_end] == 0
+    for t in np.flatnonzero(_copied(sample, train, length) & with_letter & no_long_run):
         piece = decode(sample_ids[t : t + length])
         if piece not in found and piece in train_text:
             found.append(piece)

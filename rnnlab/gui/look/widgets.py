@@ -8,6 +8,29 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QL
 from rnnlab.gui.look import theme
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that is never given less height than its lines need at its
+    width: a layout short of room squeezes its neighbours (a text box that scrolls), not
+    the last line of this one."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self._keep_lines()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._keep_lines()
+
+    def _keep_lines(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 class ColumnScroll(QScrollArea):
     """A column of controls that scrolls up and down, not sideways: it is at least as wide
     as the column needs, in whatever font size the look has now. In presentation mode it

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings
 from rnnlab.gui.look import colors, prompts, theme
-from rnnlab.gui.look.widgets import spin_box
+from rnnlab.gui.look.widgets import WrappedLabel, spin_box
 
 NO_MODEL = "Train or open a model first"
 MAX_SEED = 2**31 - 1
@@ -92,8 +92,7 @@ class SamplingPanel(QWidget):
         self.sampleErrorLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sampleErrorLabel.hide()
         form.addRow(self.sampleErrorLabel)
-        self._named(QLabel(), "memorisationLabel")
-        self.memorisationLabel.setWordWrap(True)
+        self._named(WrappedLabel(), "memorisationLabel")
         self.memorisationLabel.setToolTip("How much of the last sample is copied verbatim from the training text")
         self.memorisationLabel.hide()
         form.addRow(self.memorisationLabel)
