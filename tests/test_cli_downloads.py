@@ -10,7 +10,7 @@ import threading
 import time
 
 from rnnlab.core.data.downloads import cache_dir
-from tests.local_server import body, gutenberg_file, slow, status
+from tests.local_server import body, gutenberg_file, stall, status
 from tests.test_cli import TINY, json_lines, run_cli  # the CLI tests' own helpers
 
 BOOK = "Down, down, down. Would the fall never come to an end? she said.\n" * 200
@@ -57,7 +57,8 @@ def test_download_errors_are_one_line_and_exit_2(capsys, local_server):
 
 def test_ctrl_c_cancels_and_keeps_nothing(tmp_path, local_server):
     stop = threading.Event()
-    local_server.add("sherlock.txt", slow(gutenberg_file(BOOK * 20), pause=0.02, stop=stop))
+    book = gutenberg_file(BOOK * 20)  # a first part, then nothing until the test is done
+    local_server.add("sherlock.txt", stall(stop, head=book[:4096], announce=len(book)))
     env = {**os.environ, "RNNLAB_DATA_DIR": str(tmp_path / "data"),
            "RNNLAB_DOWNLOAD_URL": local_server.base}
     proc = subprocess.Popen([sys.executable, "-m", "rnnlab", "corpora", "--download", "sherlock"],
@@ -66,8 +67,7 @@ def test_ctrl_c_cancels_and_keeps_nothing(tmp_path, local_server):
     deadline = time.monotonic() + 30
     while not (folder.is_dir() and os.listdir(folder)) and time.monotonic() < deadline:
         time.sleep(0.05)  # the part file appears when the download starts
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)  # mid-download: the server holds back the rest
     _, err = proc.communicate(timeout=30)
     stop.set()
     assert proc.returncode == 130 and "cancelled" in err and "Traceback" not in err
