@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from rnnlab.core import logs
 from rnnlab.core.data.corpus import Corpus
-from rnnlab.core.io.run_state import load_trainer, run_metadata, save_trainer
+from rnnlab.core.io.run_state import load_trainer, save_trainer
 from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.model import ModelConfig
 from rnnlab.core.nn.probe import probe
@@ -89,27 +89,9 @@ class TrainingSession(QObject):
             self._gradients_now()
         return trainer
 
-    def save(self, path: str) -> str:
-        """Save now (no worker: see _between_steps) and make it this session's file."""
-        if self.trainer is None:
-            raise ValueError("there is no model to save yet")
-        self.saved(*self._between_steps(saving(path)))
-        return self.path
-
     def saved(self, path: str, step: int) -> None:
-        """A save of this model at `step` was written to `path` (by save or a ModelReads)."""
+        """A save of this model at `step` was written to `path` (by a ModelReads)."""
         self.path, self._clean_step = str(path), step
-
-    def save_copy(self, path: str) -> str:
-        """Write a checkpoint without making it this session's file (e.g. into a lesson)."""
-        if self.trainer is None:
-            raise ValueError("there is no model to save yet")
-        return self._between_steps(saving(path))[0]
-
-    def run_metadata(self) -> dict | None:
-        """The run as plain data (configs, text, counters, loss history), or None without
-        a model; for reports."""
-        return None if self.trainer is None else self._between_steps(run_metadata)
 
     def between_steps_later(self, read: Callable) -> Callable[[], object]:
         """A job for another thread that returns read(trainer) while no step runs. The
@@ -121,14 +103,6 @@ class TrainingSession(QObject):
             with lock:
                 return read(trainer)
         return job
-
-    def _between_steps(self, read):
-        """read(trainer) now, in this thread, for a session with no worker (nothing steps,
-        except perhaps a stopped worker's last step, which it waits for). With a worker the
-        GUI thread must not wait for its steps: read through a ModelReads."""
-        if self.worker is not None:
-            raise RuntimeError("the model is training: read it through a ModelReads")
-        return self.between_steps_later(read)() if self._retired else read(self.trainer)
 
     def can_read_now(self) -> bool:
         """True when the model can be read in this thread at once (no worker alive)."""
@@ -194,19 +168,6 @@ class TrainingSession(QObject):
             self.worker.set_wants_gradients(wanted)
         elif wanted:
             self._gradients_now()
-
-    def snapshot_model(self):
-        """A CPU copy of the weights, or None; in any thread: it waits for the step in progress."""
-        return None if self.trainer is None else self.between_steps_later(lambda t: t.snapshot_model())()
-
-    def copy_for_views(self):
-        """(CPU copy of the weights, vocabulary), or None without a model: for the views
-        that sample or step on their own. It waits for the step in progress: call it from
-        their threads, never the GUI thread."""
-        trainer = self.trainer
-        if trainer is None:
-            return None
-        return self.between_steps_later(lambda t: t.snapshot_model())(), trainer.corpus.vocab
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop the worker thread (if any) and wait for it; True when none is left running."""
