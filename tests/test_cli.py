@@ -24,6 +24,13 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
+def interruptible(argv: list[str], **kwargs) -> subprocess.Popen:
+    """Popen a command that Ctrl+C reaches, as in a terminal's foreground: a child started
+    from a background job inherits SIGINT ignored (bash does that to `cmd &`), and Python
+    then never raises KeyboardInterrupt."""
+    return subprocess.Popen(argv, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kwargs)
+
+
 def json_lines(out):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
@@ -160,7 +167,7 @@ def test_resume_refuses_model_options(trained, capsys):
 def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
     out_path = tmp_path / "interrupted.rnnlab"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
+    proc = interruptible(
         [sys.executable, "-m", "rnnlab", "train", TEXT, *TINY, "--seconds", "120", "--json",
          "--out", str(out_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:

@@ -11,7 +11,7 @@ import time
 
 from rnnlab.core.data.downloads import cache_dir
 from tests.local_server import body, gutenberg_file, stall, status
-from tests.test_cli import TINY, json_lines, run_cli  # the CLI tests' own helpers
+from tests.test_cli import TINY, interruptible, json_lines, run_cli  # the CLI tests' own helpers
 
 BOOK = "Down, down, down. Would the fall never come to an end? she said.\n" * 200
 
@@ -61,8 +61,8 @@ def test_ctrl_c_cancels_and_keeps_nothing(tmp_path, local_server):
     local_server.add("sherlock.txt", stall(stop, head=book[:4096], announce=len(book)))
     env = {**os.environ, "RNNLAB_DATA_DIR": str(tmp_path / "data"),
            "RNNLAB_DOWNLOAD_URL": local_server.base}
-    proc = subprocess.Popen([sys.executable, "-m", "rnnlab", "corpora", "--download", "sherlock"],
-                            env=env, stderr=subprocess.PIPE, text=True)
+    proc = interruptible([sys.executable, "-m", "rnnlab", "corpora", "--download", "sherlock"],
+                         env=env, stderr=subprocess.PIPE, text=True)
     folder = tmp_path / "data" / "corpora"
     deadline = time.monotonic() + 30
     while not (folder.is_dir() and os.listdir(folder)) and time.monotonic() < deadline:
