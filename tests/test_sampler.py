@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 from rnnlab.core.data.vocab import Vocabulary
-from rnnlab.core.nn.model import CharRNN, ModelConfig
+from rnnlab.core.nn.fast_step import FastStepper
+from rnnlab.core.nn.model import CharRNN, ModelConfig, hidden_tensors
 from rnnlab.core.nn.sampler import (
     SampledChar,
     SamplerError,
@@ -92,28 +94,64 @@ def test_top_k_1_equals_greedy(model, vocab):
     assert top1 == greedy
 
 
+def record_calls(monkeypatch, model):
+    """Patch the model's forward (the prime) and the fast step (each new char); returns
+    the list of (what, length) they were called with."""
+    calls = []
+    forward, step = model.forward, FastStepper.step
+    monkeypatch.setattr(model, "forward", lambda idx, hidden=None: calls.append(("model", idx.tolist()))
+                        or forward(idx, hidden))
+    monkeypatch.setattr(FastStepper, "step", lambda self, char: calls.append(("step", char)) or step(self, char))
+    return calls
+
+
 def test_prime_read_once_then_one_step_per_char(model, vocab, monkeypatch):
-    lengths = []
-    forward = model.forward
-
-    def recording_forward(idx, hidden=None):
-        lengths.append(idx.shape[1])
-        return forward(idx, hidden)
-
-    monkeypatch.setattr(model, "forward", recording_forward)
+    calls = record_calls(monkeypatch, model)
     out = list(sample_stream(model, vocab, SampleSettings(prime="abcdefg", length=25, seed=0)))
     assert len(out) == 25
-    assert lengths == [7] + [1] * 24
+    assert calls[0] == ("model", [[int(i) for i in vocab.encode("abcdefg")]])
+    assert [c[0] for c in calls[1:]] == ["step"] * 24
+    assert [c[1] for c in calls[1:]] == [s.index for s in out[:-1]]  # each drawn char is read next
 
 
 def test_stopping_early_stops_the_work(model, vocab, monkeypatch):
-    calls = []
-    forward = model.forward
-    monkeypatch.setattr(model, "forward", lambda idx, hidden=None: calls.append(1) or forward(idx, hidden))
+    calls = record_calls(monkeypatch, model)
     stream = sample_stream(model, vocab, SampleSettings(prime="ab", length=1000, seed=0))
     for _ in zip(range(5), stream):
         pass
     assert len(calls) <= 6
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("embedding", [0, 5])
+def test_the_fast_step_computes_what_the_model_does(cell, embedding):
+    torch.manual_seed(2)
+    m = CharRNN(ModelConfig(vocab_size=len(CHARS), cell=cell, hidden=24, layers=3, embedding=embedding))
+    with torch.no_grad():
+        for p in m.parameters():
+            p.mul_(2.0)
+    ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]
+    with torch.no_grad():
+        expected, hidden = m(torch.tensor([ids]))
+    stepper = FastStepper(m)
+    for t, char in enumerate(ids):
+        got = stepper.step(char)
+        assert np.allclose(got, expected[0, t].numpy(), atol=1e-4), f"char {t}"
+    for ours, theirs in zip(hidden_tensors(stepper.state()), hidden_tensors(hidden)):
+        assert torch.allclose(ours, theirs, atol=1e-5)
+
+
+def test_a_longer_sample_starts_with_the_shorter_one(model, vocab):
+    for settings in (dict(), dict(temperature=0.6, top_k=4), dict(top_p=0.8)):
+        short = sample_text(model, vocab, SampleSettings(prime="ab", length=40, seed=11, **settings))
+        long = sample_text(model, vocab, SampleSettings(prime="ab", length=400, seed=11, **settings))
+        assert long.startswith(short) and len(long) == 400
+
+
+def test_filtered_out_chars_are_never_drawn(model, vocab):
+    logits_settings = SampleSettings(prime="abc", length=300, top_k=2, seed=4)
+    for s in sample_stream(model, vocab, logits_settings):
+        assert s.prob > 0
 
 
 def test_training_mode_is_restored(model, vocab):
@@ -189,12 +227,10 @@ def test_prime_outside_vocabulary_names_the_chars(model, vocab):
 
 
 def test_empty_prime_starts_after_newline(model, vocab, monkeypatch):
-    seen = []
-    forward = model.forward
-    monkeypatch.setattr(model, "forward", lambda idx, hidden=None: seen.append(idx.tolist()) or forward(idx, hidden))
+    calls = record_calls(monkeypatch, model)
     out = sample_text(model, vocab, SampleSettings(prime="", length=10, temperature=0))
     assert len(out) == 10
-    assert seen[0] == [[vocab.chars.index("\n")]]
+    assert calls[0] == ("model", [[vocab.chars.index("\n")]])
     assert out == greedy_by_rerunning_prefix(model, vocab, "\n", 10)
 
 

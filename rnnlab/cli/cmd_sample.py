@@ -41,9 +41,11 @@ def run(args) -> int:
     model, vocab, _ = load_model(args.checkpoint, resolve_device(args.device))
     stream = sample_stream(model, vocab, settings)  # checks prime and settings before printing
     out = sys.stdout
+    live = out.isatty()  # a terminal sees each char as it comes; a file or pipe gets buffered writes
     out.write(args.prime)
     for sampled in stream:
         out.write(sampled.char)
-        out.flush()
+        if live:
+            out.flush()
     out.write("\n")
     return 0

@@ -4,15 +4,17 @@
     loop:  logits --temperature / top-k / top-p--> probs --sample--> char c
            yield c;  c, hidden --(ONE forward step of length 1)--> logits, hidden
 
-The prefix is never re-run, so every new character costs the same (O(1) per char). Stop
-early by dropping the generator. The prime itself is not yielded.
+The prefix is never re-run, so every new character costs the same (O(1) per char): the
+prime goes through the model once, each new character through fast_step.py's numpy
+step. Stop early by dropping the generator. The prime itself is not yielded.
 
 Empty prime: the model needs something to read first, so generation starts after "\\n"
 (the start of a line) when "\\n" is in the vocabulary, else after the vocabulary's first
 character. That start character is fed to the model but not yielded.
 
-Randomness comes from a dedicated CPU torch.Generator (never the global RNG): the same
-seed and settings always give the same text. Each character comes with two
+Randomness comes from a dedicated numpy Generator (never a global RNG), one uniform
+number per character: the same seed and settings always give the same text, and a longer
+sample starts with the shorter one. Each character comes with two
 probabilities: `prob` under the distribution actually sampled from (after temperature,
 top-k, top-p) and `model_prob` under the plain model (softmax at temperature 1), so
 the app can colour text by surprisal, -log2(model_prob).
@@ -25,9 +27,11 @@ import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from rnnlab.core.data.vocab import Vocabulary, format_chars
+from rnnlab.core.nn.fast_step import FastStepper
 from rnnlab.core.nn.model import CharRNN, Hidden
 
 _TOP_P_EPS = 1e-9  # rounding slack when comparing cumulative mass with top_p
@@ -85,31 +89,36 @@ def next_char_distribution(
     set of most likely chars whose mass is >= top_p (if top_p < 1), renormalised.
     """
     check_filters(temperature, top_k, top_p)
-    logits = logits.detach().to("cpu", torch.float64).reshape(-1)  # (V,)
+    values = logits.detach().to("cpu", torch.float64).reshape(-1).numpy()
+    return torch.from_numpy(_distribution(values, temperature, top_k, top_p))
+
+
+def _distribution(logits: np.ndarray, temperature: float, top_k: int, top_p: float) -> np.ndarray:
+    """next_char_distribution on a float64 array (settings already checked)."""
     if temperature == 0:
-        probs = torch.zeros_like(logits)
+        probs = np.zeros_like(logits)
         probs[logits.argmax()] = 1.0
         return probs
     # Subtract the max first: a tiny temperature then gives -inf, never inf - inf = nan.
     scaled = (logits - logits.max()) / temperature  # (V,)
-    if 0 < top_k < scaled.numel():
-        keep = torch.zeros_like(scaled, dtype=torch.bool)
-        keep[scaled.topk(top_k).indices] = True  # exactly k, even with ties
-        scaled = scaled.masked_fill(~keep, -math.inf)
-    probs = torch.softmax(scaled, dim=0)
+    if 0 < top_k < scaled.size:
+        drop = np.argpartition(scaled, scaled.size - top_k)[:scaled.size - top_k]  # exactly k kept
+        scaled[drop] = -math.inf
+    probs = np.exp(scaled)
+    probs /= probs.sum()
     if top_p < 1.0:
         probs = _nucleus(probs, top_p)
     return probs
 
 
-def _nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
+def _nucleus(probs: np.ndarray, top_p: float) -> np.ndarray:
     """Keep the smallest set of most likely chars whose total mass is >= top_p."""
-    sorted_probs, order = probs.sort(descending=True)  # (V,)
-    mass_before = sorted_probs.cumsum(0) - sorted_probs  # mass of the chars ranked above
-    keep_sorted = mass_before < top_p - _TOP_P_EPS  # the top char is always kept
-    keep = torch.zeros_like(keep_sorted)
-    keep[order] = keep_sorted
-    kept = probs * keep
+    order = np.argsort(-probs, kind="stable")  # (V,)
+    sorted_probs = probs[order]
+    mass_before = np.cumsum(sorted_probs) - sorted_probs  # mass of the chars ranked above
+    kept = np.zeros_like(probs)
+    keep = order[mass_before < top_p - _TOP_P_EPS]  # the top char is always kept
+    kept[keep] = probs[keep]
     return kept / kept.sum()
 
 
@@ -140,12 +149,8 @@ def sample_stream(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -
             f"the model expects {model.config.vocab_size} characters but the vocabulary has {len(vocab)}"
         )
     ids = prime_ids(vocab, settings.prime)
-    gen = torch.Generator(device="cpu")
-    if settings.seed is None:
-        gen.seed()
-    else:
-        gen.manual_seed(settings.seed)
-    return _generate(model, vocab, ids, settings, gen)
+    rng = np.random.default_rng(settings.seed)  # None: a fresh seed from the OS
+    return _generate(model, vocab, ids, settings, rng)
 
 
 def sample_text(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -> str:
@@ -154,21 +159,38 @@ def sample_text(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -> 
 
 
 def _generate(
-    model: CharRNN, vocab: Vocabulary, ids: torch.Tensor, settings: SampleSettings, gen: torch.Generator
+    model: CharRNN, vocab: Vocabulary, ids: torch.Tensor, settings: SampleSettings, rng: np.random.Generator
 ) -> Iterator[SampledChar]:
     if settings.length == 0:
         return
-    logits, hidden = _forward(model, ids, None)  # the whole prime, once
+    logits, hidden = _forward(model, ids, None)  # the whole prime, once, through torch
+    stepper = FastStepper(model)  # then one cheap numpy step per character
+    stepper.set_state(hidden)
+    values = logits.double().numpy()
+    chars, plain = vocab.chars, settings.temperature == 1 and settings.top_k == 0 and settings.top_p == 1
     for n in range(settings.length):
-        probs = next_char_distribution(logits, settings.temperature, settings.top_k, settings.top_p)
-        if settings.temperature == 0:
-            idx = int(probs.argmax())
-        else:
-            idx = int(torch.multinomial(probs, 1, generator=gen))
-        model_prob = float(torch.softmax(logits.double(), dim=0)[idx])
-        yield SampledChar(vocab.chars[idx], idx, float(probs[idx]), model_prob)
+        idx, prob, model_prob = _draw(values, settings, plain, rng)
+        yield SampledChar(chars[idx], idx, prob, model_prob)
         if n + 1 < settings.length:  # no need to read the last char
-            logits, hidden = _forward(model, torch.tensor([idx]), hidden)  # ONE step
+            values = stepper.step(idx).astype(np.float64)
+
+
+def _draw(logits: np.ndarray, settings: SampleSettings, plain: bool, rng: np.random.Generator):
+    """(char id, its probability as sampled, under the plain model): one softmax at
+    temperature 1 (two with a temperature or filter) and one uniform number per char, so
+    a longer sample with the same seed starts with the shorter one."""
+    weights = np.exp(logits - logits.max())
+    total = weights.sum()
+    if settings.temperature == 0:
+        idx = int(logits.argmax())
+        return idx, 1.0, float(weights[idx] / total)
+    probs = weights / total if plain else _distribution(logits, settings.temperature, settings.top_k,
+                                                        settings.top_p)
+    cdf = np.cumsum(probs)
+    idx = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))  # skips zero-mass chars
+    if idx >= len(probs):  # u * total rounded up to the total
+        idx = int(np.flatnonzero(probs)[-1])
+    return idx, float(probs[idx]), float(weights[idx] / total)
 
 
 def _forward(model: CharRNN, ids: torch.Tensor, hidden: Hidden | None) -> tuple[torch.Tensor, Hidden]:
