@@ -69,8 +69,9 @@ def test_csv_round_trips_the_run(trained, tmp_path):
     path = write_history_csv(tmp_path / "loss.csv", trained.history)
     rows = read_csv(path)
     assert tuple(rows[0].keys()) == HISTORY_COLUMNS
-    assert rows[0] == {"step": "0", "chars_seen": "0", "train_loss": "", "val_loss": rows[0]["val_loss"]}
+    assert rows[0] == {"step": "0", "chars_seen": "0", "train_loss": "", "val_loss": rows[0]["val_loss"], "lr": ""}
     steps = rows[1:]
+    assert [float(r["lr"]) for r in steps] == trained.history.lrs  # each step's own rate
     assert [int(r["step"]) for r in steps] == list(range(1, STEPS + 1))
     assert [float(r["train_loss"]) for r in steps] == trained.history.train_loss  # exact floats
     assert [int(r["chars_seen"]) for r in steps] == [s * 4 * 16 for s in range(1, STEPS + 1)]

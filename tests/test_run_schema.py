@@ -32,6 +32,8 @@ DAMAGE = {
     "hidden size lies": (_set("model", "hidden", 999), "has shape"),
     "vocab too short": (lambda m, t: m["vocab"].__setitem__("chars", m["vocab"]["chars"][:-1]), "vocab has"),
     "bad evals": (_set("history", "evals", [[1]]), "history.evals must be a list of [step, value] pairs"),
+    "bad lr history": (_set("history", "lr", ["fast"]), "history.lr (each step's learning rate) must be"),
+    "bad plan": (_set("counters", "plan", {"kind": "fortnights", "amount": 2}), "counters.plan"),
     "a weight too big": (_grow_a_weight, "has shape"),
     "an extra weight": (lambda m, t: t.__setitem__("model.extra", torch.zeros(2)), "model.extra is not part"),
 }

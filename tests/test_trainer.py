@@ -76,7 +76,7 @@ def test_schedules():
 
 
 def test_live_learning_rate_change_applies_at_the_next_step(small_corpus):
-    trainer = make_trainer(small_corpus, lr=1e-3)
+    trainer = make_trainer(small_corpus, lr=1e-3, schedule="constant")
     assert trainer.step()[0].lr == 1e-3
     trainer.set_lr(4e-3)
     assert trainer.step()[0].lr == 4e-3

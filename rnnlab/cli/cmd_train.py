@@ -12,15 +12,17 @@ from rnnlab.core.data.corpus import load_corpus
 from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.run_state import corpus_for, load_trainer, read_run_metadata, save_trainer
 from rnnlab.core.nn.model import CELLS
-from rnnlab.core.train.device import DEVICES, set_threads
-from rnnlab.core.train.events import EvalEvent
+from rnnlab.core.train.device import DEVICES
+from rnnlab.core.train.events import EvalEvent, StepEvent
 from rnnlab.core.train.optim import OPTIMIZERS, SCHEDULES
+from rnnlab.core.train.precision import PRECISIONS
 from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
+from rnnlab.core.train.thread_fit import fit_threads
 from rnnlab.core.train.trainer import Trainer
 
 MODEL_OPTIONS = ("cell", "hidden", "layers", "embedding", "dropout")
 TRAIN_OPTIONS = ("batch", "seq", "lr", "optimizer", "schedule", "clip", "carry_hidden",
-                 "eval_every", "device", "threads", "seed")
+                 "eval_every", "device", "threads", "seed", "precision")
 EXIT_PAUSED = 3  # the guard paused a diverging run
 
 
@@ -61,7 +63,10 @@ def add_training_options(p):
                    help="start every window from a zero hidden state (default: carry it)")
     t.add_argument("--eval-every", type=int, help="steps between validation passes")
     t.add_argument("--device", choices=DEVICES)
-    t.add_argument("--threads", type=int, help="CPU threads for torch; 0 = default")
+    t.add_argument("--threads", type=int,
+                   help="CPU threads for torch; 0 (default) = the fastest count, measured while training")
+    t.add_argument("--precision", choices=PRECISIONS,
+                   help="auto (default): bf16 only on a CPU with native bf16 and where it measured better")
     t.add_argument("--seed", type=int)
     return t
 
@@ -79,7 +84,7 @@ def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
     trainer = _resume(args) if args.resume else _fresh(args)
-    set_threads(trainer.config.threads)  # one trainer in this process: its threads are the process's
+    threads = fit_threads(trainer.config.threads, trainer.device)  # one trainer: the process is its own
     out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training
     reporter.message(f"{trainer.corpus.summary()}")
     for warning in trainer.corpus.warnings:
@@ -87,8 +92,10 @@ def run(args) -> int:
     reporter.message(f"{trainer.model_config.cell.upper()} {trainer.model_config.layers}x"
                      f"{trainer.model_config.hidden}, {trainer.model.num_parameters():,} parameters, "
                      f"on {trainer.device.type}; checkpoint: {out}")
-    budget = _budget(args)
-    reason = _train(trainer, budget, reporter)
+    budget, keep_plan = _budget(args, trainer)
+    if keep_plan:
+        reporter.message(f"resuming the interrupted run's plan: {budget.describe()} to go")
+    reason = _train(trainer, budget, reporter, keep_plan, threads)
     final = _final_eval(trainer, reporter)
     checkpoint = save_trainer(out, trainer)
     _report_done(reporter, trainer, final, checkpoint, reason)
@@ -134,22 +141,31 @@ def _default_out(trainer: Trainer) -> str:
     return f"{trainer.corpus.stem}-{trainer.model_config.cell}.rnnlab"
 
 
-def _budget(args) -> Budget:
+def _budget(args, trainer: Trainer) -> tuple[Budget, bool]:
+    """The run's budget, and whether it is what is left of a resumed run's plan (a resume
+    with no budget given goes on to the end of the budget it was started with)."""
     if args.steps is not None:
-        return Budget("steps", args.steps)
+        return Budget("steps", args.steps), False
     if args.seconds is not None:
-        return Budget("seconds", args.seconds)
+        return Budget("seconds", args.seconds), False
     if args.epochs is not None:
-        return Budget("epochs", args.epochs)
+        return Budget("epochs", args.epochs), False
+    plan = trainer.plan
+    if args.resume and plan is not None:
+        left = plan.remaining(trainer.step_count, trainer.train_seconds, trainer.epoch)
+        if left > 0:
+            return Budget(plan.kind, round(left) if plan.kind == "steps" else left), True
     preset = get_preset(args.preset)
-    return Budget("steps", preset.steps) if preset.steps else Budget("epochs", preset.epochs)
+    return (Budget("steps", preset.steps) if preset.steps else Budget("epochs", preset.epochs)), False
 
 
-def _train(trainer: Trainer, budget: Budget, reporter) -> str:
+def _train(trainer: Trainer, budget: Budget, reporter, keep_plan: bool = False, threads=None) -> str:
     """Run to the budget. The first Ctrl-C stops after the current step (and we save)."""
     steps0, seconds0, epoch0 = trainer.step_count, trainer.train_seconds, trainer.epoch
 
     def on_event(event):
+        if threads is not None and isinstance(event, StepEvent):
+            threads.after_step(trainer)
         progress = budget.fraction(trainer.step_count - steps0, trainer.train_seconds - seconds0,
                                    trainer.epoch - epoch0)
         reporter.on_event(event, progress)
@@ -161,7 +177,7 @@ def _train(trainer: Trainer, budget: Budget, reporter) -> str:
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         kwargs = {f"max_{budget.kind}": budget.amount}
-        reason = trainer.run(on_event, block_on_pause=False, **kwargs)
+        reason = trainer.run(on_event, block_on_pause=False, plan=not keep_plan, **kwargs)
     finally:
         signal.signal(signal.SIGINT, previous)
     if reason == "stopped":

@@ -279,3 +279,25 @@ def test_a_resumed_history_with_other_windows_keeps_its_characters(panel, qtbot)
     qtbot.waitUntil(lambda: len(_drawn(panel.raw_curve)[0]) == 5 and _drawn(panel.raw_curve)[0][-1] == 448)
     assert list(_drawn(panel.raw_curve)[0]) == [64, 128, 192, 320, 448]
     assert list(_drawn(panel.val_curve)[0]) == [192, 448]
+
+
+def test_the_learning_rate_is_drawn_on_its_own_axis_and_can_be_hidden(panel, qtbot):
+    steps, losses, chars = _points(300)
+    rates = 1e-3 * np.minimum(steps / 100, 1.0)
+    panel.append_steps(steps, losses, chars, rates)
+    qtbot.waitUntil(lambda: len(panel.lr_curve.points()[0]) == 300, timeout=3000)
+    x, y = panel.lr_curve.points()
+    assert np.array_equal(x, steps) and np.allclose(y, rates)
+    low, high = panel.lr_curve.view.viewRange()[1]
+    assert low == 0 and 1e-3 < high < 1.2e-3  # 0 to the highest rate, whatever the loss axis shows
+    assert panel.plot.getPlotItem().getAxis("right").isVisible()
+    panel.lr_check.setChecked(False)
+    assert not panel.lr_curve.curve.isVisible() and not panel.plot.getPlotItem().getAxis("right").isVisible()
+
+
+def test_a_history_draws_its_rates_and_unknown_rates_leave_gaps(panel, qtbot):
+    history = History(train_loss=[3.0, 2.5, 2.0, 1.8], windows=[(0, 100)], lrs=[float("nan"), float("nan"), 2e-3, 1e-3])
+    panel.set_history(history)
+    qtbot.waitUntil(lambda: len(panel.lr_curve.points()[0]) == 2, timeout=3000)
+    x, y = panel.lr_curve.points()
+    assert x.tolist() == [3, 4] and y.tolist() == [2e-3, 1e-3]

@@ -141,8 +141,16 @@ def test_learning_rate_changes_while_training(window, qtbot):
     window.toggle_training()
     qtbot.waitUntil(lambda: window.session.trainer.step_count >= 2, timeout=10000)
     window.training_panel.lr_spin.setValue(0.004)
-    qtbot.waitUntil(lambda: window.session.trainer.lr == pytest.approx(0.004), timeout=5000)
+    qtbot.waitUntil(lambda: window.session.trainer.base_lr == pytest.approx(0.004), timeout=5000)
+    step = window.session.trainer.step_count
+    qtbot.waitUntil(lambda: window.session.trainer.step_count > step + 1, timeout=10000)
     window.stop_training()
+    trainer = window.session.trainer
+    # the box sets the peak rate; the schedule's warm-up scales it (no budget: flat after it)
+    assert trainer.history.lrs[-1] == pytest.approx(0.004 * min(trainer.step_count / 100, 1.0))
+    qtbot.waitUntil(lambda: len(window.loss_plot.lr_curve.points()[1]) == trainer.step_count, timeout=3000)
+    assert window.loss_plot.lr_curve.points()[1] == pytest.approx(trainer.history.lrs)
+    assert child(window, QLabel, "lrLabel").text() == f"lr {trainer.history.lrs[-1]:.2e}"
 
 
 def test_tiny_preset_brings_its_text_and_learns_hello_world(window, qtbot):
@@ -289,3 +297,23 @@ def test_a_training_text_too_big_to_search_says_the_meter_did_not_check(window, 
     qtbot.waitUntil(lambda: label.isVisible(), timeout=10000)
     assert label.text().startswith("Copied from the training text: not checked")
     assert panel.last_memorisation() is None and searched == []
+
+
+def test_auto_threads_are_measured_and_a_number_is_kept(window, qtbot):
+    import torch
+
+    spin = window.training_panel.threads_spin
+    assert spin.value() == 0 and spin.text() == "auto"
+    window.toggle_training()
+    fitted = window.session.worker.threads
+    assert fitted is not None
+    qtbot.waitUntil(lambda: fitted.fit.chosen is not None, timeout=30000)  # each count measured
+    assert set(fitted.fit.speeds) == set(fitted.fit.counts) and fitted.fit.chosen in fitted.fit.counts
+    window.stop_training()
+    window.reset_model()
+    spin.setValue(1)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 2,
+                    timeout=10000)
+    assert window.session.worker.threads is None and torch.get_num_threads() == 1
+    window.stop_training()

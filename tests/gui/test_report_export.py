@@ -115,7 +115,7 @@ def test_the_plots_export_button_writes_the_same_csv_as_the_file_menu(window, qt
     window.actions["export_loss_history"].trigger()
     from_plot = (tmp_path / "from-plot.csv").read_bytes()
     assert from_plot == (tmp_path / "from-menu.csv").read_bytes()
-    assert from_plot.decode().splitlines()[0] == "step,chars_seen,train_loss,val_loss"
+    assert from_plot.decode().splitlines()[0] == "step,chars_seen,train_loss,val_loss,lr"
 
 
 @pytest.mark.parametrize("name", ["plot.png", "plot.svg", "plot.csv"])

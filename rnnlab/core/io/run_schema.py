@@ -18,6 +18,7 @@ import torch
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.plan import Plan
 
 NEEDS = ("metadata", "model", "trainer")  # what the reader will use; each needs more than the last
 _TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
@@ -108,6 +109,12 @@ def _counters(meta: dict, need: str) -> None:
     for key in ("batcher", "guard"):
         if key in counters and not isinstance(counters[key], dict):
             raise _Damaged(f"counters.{key} is not a JSON object")
+    plan = counters.get("plan")
+    if plan is not None:
+        try:
+            Plan.from_dict(plan)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _Damaged(f"counters.plan (the learning rate's budget) is not valid: {exc}") from None
     if need == "trainer" and not isinstance(counters.get("batcher"), dict):
         raise _Damaged("counters.batcher (where training stopped in the text) is missing")
 
@@ -119,6 +126,9 @@ def _history(meta: dict) -> None:
     losses = history.get("train_loss", [])
     if not isinstance(losses, list) or not all(_number(v, finite=False) for v in losses):
         raise _Damaged("history.train_loss must be a list of numbers")
+    lrs = history.get("lr", [])
+    if not isinstance(lrs, list) or not all(_number(v, finite=False) for v in lrs):
+        raise _Damaged("history.lr (each step's learning rate) must be a list of numbers")
     for key, first, second in (("evals", _whole, _number), ("windows", _whole, _whole)):
         rows = history.get(key, [])
         if not isinstance(rows, list) or not all(

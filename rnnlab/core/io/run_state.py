@@ -27,6 +27,7 @@ from rnnlab.core.io.checkpoint import (
 from rnnlab.core.io.run_schema import check_run, tensor_shapes
 from rnnlab.core.nn.model import CharRNN, ModelConfig, hidden_from_tensors, hidden_tensors
 from rnnlab.core.train.config import TrainConfig
+from rnnlab.core.train.plan import Plan
 from rnnlab.core.train.trainer import History, Trainer
 
 
@@ -39,7 +40,7 @@ def save_trainer(path: str | os.PathLike, trainer: Trainer) -> str:
         tensors["rng.cuda"] = trainer.rng.cuda_state
     if trainer.hidden is not None:
         for i, h in enumerate(hidden_tensors(trainer.hidden)):
-            tensors[f"hidden.{i}"] = h
+            tensors[f"hidden.{i}"] = h.float()  # fp32 on disk, whatever the steps computed in
     meta = {**run_metadata(trainer), "optimizer": optim_meta}
     return str(save_checkpoint(path, tensors, meta))
 
@@ -60,7 +61,8 @@ def run_metadata(trainer: Trainer) -> dict:
         "counters": {"step": trainer.step_count, "chars_seen": trainer.chars_seen,
                      "epoch": trainer.epoch,
                      "train_seconds": trainer.train_seconds, "base_lr": trainer.base_lr,
-                     "batcher": trainer.batcher.state(), "guard": trainer.guard.state()},
+                     "batcher": trainer.batcher.state(), "guard": trainer.guard.state(),
+                     "plan": None if trainer.plan is None else trainer.plan.to_dict()},
         "history": trainer.history.to_dict(),
     }
 
@@ -152,6 +154,8 @@ def _restore_counters(trainer: Trainer, meta: dict, same_windows: bool) -> None:
     if same_windows:  # else the stream position means nothing: start a fresh epoch
         trainer.batcher.load_state(counters["batcher"])
     trainer.guard.load_state(counters.get("guard", {}))
+    plan = counters.get("plan")
+    trainer.plan = Plan.from_dict(plan) if plan else None
     trainer.history = history_from(meta)
     trainer.history.use_window(trainer.step_count, trainer.batcher.chars_per_batch)
 

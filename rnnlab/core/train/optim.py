@@ -7,7 +7,7 @@ import math
 import torch
 
 OPTIMIZERS = ("adam", "adamw", "rmsprop", "sgd")
-SCHEDULES = ("constant", "cosine", "step")
+SCHEDULES = ("auto", "constant", "cosine", "step")
 
 
 def make_optimizer(name: str, params, lr: float, *, momentum: float = 0.9,
@@ -24,12 +24,20 @@ def make_optimizer(name: str, params, lr: float, *, momentum: float = 0.9,
 
 
 def schedule_factor(schedule: str, step: int, *, horizon: int, decay_every: int,
-                    decay_gamma: float, min_factor: float = 0.05) -> float:
+                    decay_gamma: float, min_factor: float = 0.05, warmup: int = 0,
+                    progress: float | None = None) -> float:
     """Multiplier of the base learning rate at `step` (0-based).
 
+    auto: a linear warm-up over `warmup` steps, then a cosine from 1 down to `min_factor`
+    over the run's budget (`progress`, 0..1: see plan.py), or 1 with no budget (None).
     constant: 1.  cosine: from 1 down to `min_factor` over `horizon` steps, then stays.
     step: times `decay_gamma` every `decay_every` steps (char-rnn's learning_rate_decay).
     """
+    if schedule == "auto":
+        warm = min((step + 1) / warmup, 1.0) if warmup > 0 else 1.0
+        if progress is None:
+            return warm
+        return warm * (min_factor + (1.0 - min_factor) * 0.5 * (1.0 + math.cos(math.pi * progress)))
     if schedule == "constant":
         return 1.0
     if schedule == "cosine":

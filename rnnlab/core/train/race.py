@@ -116,6 +116,17 @@ class Race:
     def train_seconds(self) -> float:
         return sum(t.train_seconds for t in self.trainers)
 
+    def plan_budget(self, *, max_seconds: float | None = None, max_steps: int | None = None) -> None:
+        """Each contender's learning rate plans for its share of the race: `max_steps`
+        steps, or an equal share of `max_seconds` (exact with "time" fairness)."""
+        for trainer in self.trainers:
+            if max_steps is not None:
+                trainer.plan_budget("steps", max_steps)
+            elif max_seconds is not None:
+                trainer.plan_budget("seconds", max_seconds / len(self.trainers))
+            else:
+                trainer.plan_budget(None)
+
     def next_turn(self, finished: frozenset[int] = frozenset()) -> int | None:
         """The contender furthest behind (ties: the first), leaving out those that are out
         of the race or `finished`; None when none is left."""
@@ -142,6 +153,7 @@ class Race:
         """Take turns until the budget is spent: `max_seconds` of training in all (shared by
         the contenders) or `max_steps` steps each. on_event(index, event) sees every event.
         Returns "budget", "stopped" (should_stop() said so) or "out" (every one diverged)."""
+        self.plan_budget(max_seconds=max_seconds, max_steps=max_steps)
         while not should_stop():
             if max_seconds is not None and self.train_seconds >= max_seconds:
                 return "budget"

@@ -28,6 +28,8 @@ from rnnlab.core.train.guard import Guard, Snapshot, Verdict
 from rnnlab.core.train.memory import check_fits
 from rnnlab.core.train.optim import make_optimizer, schedule_factor, set_lr
 from rnnlab.core.train.own_rng import OwnRng, init_weights
+from rnnlab.core.train.plan import Plan
+from rnnlab.core.train.precision import autocast, resolve_precision
 
 
 @dataclass
@@ -39,6 +41,8 @@ class History:
     # (step, chars per step after it): (0, batch x seq) first, one more for each resume with
     # other windows, so that chars_at() knows the characters seen at every step
     windows: list[tuple[int, int]] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list)  # lrs[i]: the learning rate of step i + 1 (NaN:
+    # not recorded, in runs saved before it was)
 
     def use_window(self, step: int, chars_per_step: int) -> None:
         """The steps after `step` see `chars_per_step` characters each."""
@@ -61,13 +65,15 @@ class History:
     def to_dict(self) -> dict:
         """A copy: training may go on appending to the lists."""
         return {"train_loss": list(self.train_loss), "evals": [list(e) for e in self.evals],
-                "windows": [list(w) for w in self.windows]}
+                "windows": [list(w) for w in self.windows], "lr": list(self.lrs)}
 
     @classmethod
     def from_dict(cls, d: dict) -> History:
-        return cls([float(v) for v in d.get("train_loss", [])],
-                   [(int(s), float(v)) for s, v in d.get("evals", [])],
-                   [(int(s), int(c)) for s, c in d.get("windows", [])])
+        losses = [float(v) for v in d.get("train_loss", [])]
+        lrs = [float(v) for v in d.get("lr", [])][-len(losses):] if losses else []
+        return cls(losses, [(int(s), float(v)) for s, v in d.get("evals", [])],
+                   [(int(s), int(c)) for s, c in d.get("windows", [])],
+                   [math.nan] * (len(losses) - len(lrs)) + lrs)  # the steps before lr was recorded
 
 
 class Trainer:
@@ -82,6 +88,7 @@ class Trainer:
             check_fits(model_config, config)  # before a single weight is allocated
         # same seed: same first weights and dropout masks, whatever else the process runs;
         # the thread count is the process's (set by the CLI, or by the window at Start)
+        self.precision = resolve_precision(config.precision, self.device, model_config)
         self.model = init_weights(model_config, config.seed).to(self.device)
         self.rng = OwnRng(config.seed, self.device)
         self._draws = model_config.dropout > 0 and model_config.layers > 1
@@ -96,8 +103,10 @@ class Trainer:
         self.train_seconds = 0.0  # time spent inside step(), pauses excluded
         self.base_lr = config.lr
         self._pending_lr: float | None = None
+        self.plan: Plan | None = None  # the budget the auto schedule decays to (plan.py)
         self._lr_lock = threading.Lock()  # set_lr from any thread, taken before the next step
         self._recent = collections.deque(maxlen=20)  # (chars, seconds) of recent steps
+        self.last_step = (0, 0.0)  # (chars, seconds) of the last applied step: for ThreadFit
         self._running = threading.Event()
         self._running.set()
         self._stop = threading.Event()
@@ -134,9 +143,17 @@ class Trainer:
 
     @property
     def lr(self) -> float:
+        """The learning rate of the next step."""
         c = self.config
+        progress = None if self.plan is None else self.plan.progress(self.step_count, self.train_seconds, self.epoch)
         return self.base_lr * schedule_factor(c.schedule, self.step_count, horizon=c.schedule_steps,
-                                              decay_every=c.decay_every, decay_gamma=c.decay_gamma)
+                                              decay_every=c.decay_every, decay_gamma=c.decay_gamma,
+                                              min_factor=c.final_lr, warmup=c.warmup_steps, progress=progress)
+
+    def plan_budget(self, kind: str | None, amount: float | None = None) -> None:
+        """The budget the learning rate plans for, from now (see plan.py); None: no budget."""
+        self.plan = None if kind is None else Plan(kind, float(amount), self.step_count, self.train_seconds,
+                                                   self.epoch)
 
     @property
     def epoch(self) -> float:
@@ -160,16 +177,19 @@ class Trainer:
         verdict = self.guard.judge(loss, grad_norm)
         if verdict in (Verdict.SKIP, Verdict.RESTORE):
             return self._on_bad_step(verdict, loss, grad_norm)
-        set_lr(self.optimizer, self.lr)
+        lr = self.lr  # of this step (the warm-up and the plan count the steps before it)
+        set_lr(self.optimizer, lr)
         self.optimizer.step()
         self.hidden = detach_hidden(hidden)
         self.step_count += 1
         self.chars_seen += self.batcher.chars_per_batch
         self.history.train_loss.append(loss)
+        self.history.lrs.append(lr)
         elapsed = time.perf_counter() - started
         self.train_seconds += elapsed
-        self._recent.append((self.batcher.chars_per_batch, elapsed))
-        events: list[Event] = [StepEvent(self.step_count, loss, grad_norm, self.lr,
+        self.last_step = (self.batcher.chars_per_batch, elapsed)
+        self._recent.append(self.last_step)
+        events: list[Event] = [StepEvent(self.step_count, loss, grad_norm, lr,
                                          self.chars_per_s, self.chars_seen, self.epoch)]
         if verdict is Verdict.EXPLODING:
             self.pause()
@@ -184,8 +204,9 @@ class Trainer:
     def _forward_backward(self, x, y) -> tuple[float, float, object]:
         x, y = x.to(self.device), y.to(self.device)
         self.model.train()
-        logits, hidden = self.model(x, self.hidden)  # (B, T, V)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+        with autocast(self.device, self.precision):
+            logits, hidden = self.model(x, self.hidden)  # (B, T, V)
+        loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         max_norm = self.config.clip if self.config.clip > 0 else math.inf
@@ -219,12 +240,18 @@ class Trainer:
         return EvalEvent(self.step_count, val, self.chars_seen)
 
     def run(self, on_event, *, max_steps: int | None = None, max_seconds: float | None = None,
-            max_epochs: float | None = None, block_on_pause: bool = True) -> str:
+            max_epochs: float | None = None, block_on_pause: bool = True, plan: bool = True) -> str:
         """Loop over steps until a budget (counted from now) is spent or stop() is called.
+        With `plan`, the learning rate plans for this budget (none: no budget); without,
+        the plan in place goes on (a resumed run's).
 
         Returns why it ended: "budget", "stopped", or "paused" (only with
         block_on_pause=False, e.g. for the CLI, when the guard paused training).
         """
+        if plan:
+            budget = [(k, v) for k, v in (("steps", max_steps), ("seconds", max_seconds), ("epochs", max_epochs))
+                      if v is not None]
+            self.plan_budget(*(budget[0] if budget else (None,)))
         steps0, seconds0, epoch0 = self.step_count, self.train_seconds, self.epoch
         while True:
             if self.paused and not self._stop.is_set():

@@ -26,6 +26,7 @@ from rnnlab.gui.look import theme
 BLUE = "#1f77b4"
 DARK_BLUE = "#08306b"
 ORANGE = "#ff7f0e"
+GREEN = "#2ca02c"  # the learning rate, on the loss plot's right axis
 AXIS = "#222222"
 TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")  # matplotlib's first six
 RUN_COLORS = TAB10[:4]  # one per race contender

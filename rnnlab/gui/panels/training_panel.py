@@ -16,12 +16,7 @@ from rnnlab.gui.look.widgets import spin_box
 # pass costs a fraction of a second; `rnnlab train` measures the whole held-out text.
 GUI_EVAL_EVERY, GUI_EVAL_CHARS = 200, 30_000
 BUDGETS = (("none", "until stopped"), ("steps", "steps"), ("seconds", "seconds"))
-
-
-def default_threads() -> int:
-    """All cores but one, which the window needs to stay smooth (benchmarks/RESULTS.md,
-    "The app under load")."""
-    return max(1, (os.cpu_count() or 1) - 1)
+PRECISION_CHOICES = (("auto", "auto"), ("fp32", "32-bit float"), ("bf16", "bfloat16"))
 
 
 class TrainingPanel(QWidget):
@@ -77,8 +72,16 @@ class TrainingPanel(QWidget):
                                    "back gradients flow (truncated BPTT)")
         self.clip_spin = spin_box("clipSpin", 0, 1000, 5, tip="Gradient clipping: largest allowed "
                                     "gradient norm (0 = off)", decimals=1, step=0.5)
-        self.threads_spin = spin_box("threadsSpin", 1, os.cpu_count() or 1, default_threads(),
-                                     tip="CPU threads for training")
+        self.threads_spin = spin_box("threadsSpin", 0, os.cpu_count() or 1, 0, special="auto",
+                                     tip="CPU threads for training. auto: the fastest count, measured "
+                                         "while training, and measured again when another program "
+                                         "takes a core")
+        self.precision_combo = QComboBox(objectName="precisionCombo")
+        for key, label in PRECISION_CHOICES:
+            self.precision_combo.addItem(label, key)
+        self.precision_combo.setToolTip(
+            "auto: bfloat16 where this computer has it built in and it measured better for the "
+            "model's size, else 32-bit floats. Checkpoints are always saved in 32-bit")
         form.addRow("Learning rate", self.lr_spin)
         form.addRow("Optimizer", self.optimizer_combo)
         form.addRow("Batch", self.batch_spin)
@@ -93,6 +96,7 @@ class TrainingPanel(QWidget):
         form.addRow("", self.carry_check)
         form.addRow("Budget", self._build_budget())
         form.addRow("Threads", self.threads_spin)
+        form.addRow("Precision", self.precision_combo)
         return form
 
     def _build_budget(self) -> QHBoxLayout:
@@ -114,7 +118,8 @@ class TrainingPanel(QWidget):
                            lr=self.lr_spin.value(), optimizer=self.optimizer_combo.currentData(),
                            clip=self.clip_spin.value(), carry_hidden=self.carry_check.isChecked(),
                            device=device,
-                           threads=self.threads_spin.value(), eval_every=GUI_EVAL_EVERY,
+                           threads=self.threads_spin.value(), precision=self.precision_combo.currentData(),
+                           eval_every=GUI_EVAL_EVERY,
                            eval_max_chars=GUI_EVAL_CHARS)
 
     def budget(self) -> dict:
@@ -145,6 +150,7 @@ class TrainingPanel(QWidget):
         self.seq_spin.setValue(config.seq)
         self.clip_spin.setValue(config.clip)
         self.carry_check.setChecked(config.carry_hidden)
+        self.precision_combo.setCurrentIndex(self.precision_combo.findData(config.precision))
 
     def set_state(self, state: str) -> None:
         """Buttons for "idle" (no model yet), "ready" (model, not running), "running", "paused"."""
@@ -157,7 +163,7 @@ class TrainingPanel(QWidget):
         active = state in ("running", "paused")
         # The run's shape is fixed once a model exists (Reset to change it); lr stays live.
         for widget in (self.optimizer_combo, self.batch_spin, self.seq_spin, self.clip_spin,
-                       self.carry_check):
+                       self.carry_check, self.precision_combo):
             widget.setEnabled(state == "idle")
             widget.setToolTip(widget.toolTip().split("\n")[0] + (
                 "" if state == "idle" else "\n(Reset the model to change this)"))

@@ -26,6 +26,7 @@ from rnnlab.gui.look import colors
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
+from rnnlab.gui.plots.lr_curve import LrCurve
 from rnnlab.gui.plots.plot_parts import CompactAxis, baseline_text, set_curve
 from rnnlab.gui.plots.plot_range import follow_view
 
@@ -73,17 +74,22 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.smoothing_spin.setValue(0.9)
         self.smoothing_spin.setToolTip("Smoothing of the thick curve (moving average): 0 = none")
         self.raw_check = _check("lossRawCheck", "raw", True, "Show the loss of every single step")
+        self.lr_check = _check("lossLrCheck", "lr", True,
+                               "Show each step's learning rate (right axis): the warm-up, then its "
+                               "fall to the end of the budget")
         self.export_button = QtWidgets.QPushButton("Export…", objectName="lossExportButton")
         self.export_button.setToolTip("Save the plot as PNG or SVG, or the numbers as CSV")
         self._toolbar = row = FlowLayout()
         for widget in (self.x_combo, self.units_combo, self.log_check,
-                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check, self.export_button):
+                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check, self.lr_check,
+                       self.export_button):
             row.addWidget(widget)
         self.x_combo.currentIndexChanged.connect(self._on_axes_changed)
         self.units_combo.currentIndexChanged.connect(self._on_axes_changed)
         self.log_check.toggled.connect(self._on_log_toggled)
         self.smoothing_spin.valueChanged.connect(self._on_smoothing_changed)
         self.raw_check.toggled.connect(self._on_raw_toggled)
+        self.lr_check.toggled.connect(self._on_lr_toggled)
         self.export_button.clicked.connect(self.export_requested)
 
     def _build_plot(self) -> None:
@@ -106,13 +112,16 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.baseline_line.setObjectName("lossBaselineLine")
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
+        self.lr_curve = LrCurve(item)
 
     # --- data in ----------------------------------------------------------------------
 
-    def append_steps(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray) -> None:
-        """New training points: step numbers, losses (nats/char), characters seen."""
+    def append_steps(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray,
+                     lrs: np.ndarray | None = None) -> None:
+        """New training points: step numbers, losses (nats/char), characters seen, and
+        the steps' learning rates where known."""
         if len(losses):
-            self._series.append(steps, losses, chars, self.smoothing_spin.value())
+            self._series.append(steps, losses, chars, self.smoothing_spin.value(), lrs=lrs)
             self._mark_dirty()
 
     def add_eval(self, step: int, chars: int, val_loss: float) -> None:
@@ -125,7 +134,8 @@ class LossPlotPanel(QtWidgets.QWidget):
         length read more or fewer characters a step from then on."""
         self.clear()
         steps = np.arange(1, len(history.train_loss) + 1, dtype=np.int64)
-        self.append_steps(steps, np.asarray(history.train_loss, dtype=np.float64), history.chars_at(steps))
+        self.append_steps(steps, np.asarray(history.train_loss, dtype=np.float64), history.chars_at(steps),
+                          np.asarray(history.lrs, dtype=np.float64) if len(history.lrs) == len(steps) else None)
         eval_steps = [int(s) for s, _ in history.evals]
         eval_chars = history.chars_at(eval_steps).tolist() if eval_steps else []
         self._evals = [(s, int(c), float(v)) for s, c, (_, v) in zip(eval_steps, eval_chars, history.evals)]
@@ -215,6 +225,8 @@ class LossPlotPanel(QtWidgets.QWidget):
         ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
         ev = ev.reshape(-1, 2)
         set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
+        if self.lr_check.isChecked():
+            self.lr_curve.draw(x, s.lr[:n], s.lr_max)
         self._draw_baseline(scale, log)
         self._follow_data(x, ev, scale, log)
 
@@ -280,6 +292,10 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     def _on_range_changed_by_hand(self, *_args) -> None:
         self._follow = False
+
+    def _on_lr_toggled(self, checked: bool) -> None:
+        self.lr_curve.set_visible(checked)
+        self._mark_dirty()
 
     def _on_raw_toggled(self, checked: bool) -> None:
         self.raw_curve.setVisible(checked)

@@ -59,6 +59,8 @@ class LossSeries:
         self.steps = np.empty(1024, np.int64)
         self.chars = np.empty(1024, np.int64)
         self.seconds = np.full(1024, np.nan)  # training time at each step, where known (race)
+        self.lr = np.full(1024, np.nan)  # the step's learning rate, where known
+        self.lr_max = 0.0
         self.loss = np.empty(1024, np.float64)
         self.smooth = np.empty(1024, np.float64)
         self.nonfinite = 0  # non-finite losses held: masking is needed only when > 0
@@ -71,19 +73,21 @@ class LossSeries:
         if need <= len(self.loss):
             return
         cap = max(need, 2 * len(self.loss))
-        for name in ("steps", "chars", "seconds", "loss", "smooth"):
+        for name in ("steps", "chars", "seconds", "lr", "loss", "smooth"):
             old = getattr(self, name)
             new = np.empty(cap, old.dtype)
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 
     def append(self, steps: np.ndarray, losses: np.ndarray, chars: np.ndarray, alpha: float,
-               seconds: np.ndarray | None = None) -> None:
+               seconds: np.ndarray | None = None, lrs: np.ndarray | None = None) -> None:
         k = len(losses)
         self._reserve(k)
         a, b = self.n, self.n + k
         self.steps[a:b], self.chars[a:b], self.loss[a:b] = steps, chars, losses
         self.seconds[a:b] = np.nan if seconds is None else seconds
+        self.lr[a:b] = np.nan if lrs is None else lrs
+        self.lr_max = _widen((0.0, self.lr_max), self.lr[a:b])[1]
         self.smooth[a:b], self.state = ema(self.loss[a:b], alpha, self.state)
         self.nonfinite += int(k - np.count_nonzero(np.isfinite(self.loss[a:b])))
         self.n = b

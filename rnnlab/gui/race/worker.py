@@ -83,6 +83,8 @@ class RaceWorker(QObject):
 
     def _loop(self) -> str:
         state = None
+        with self.lock:
+            self.race.plan_budget(max_seconds=self._max_seconds)
         while not self._stop.is_set():
             now_state = "paused" if self.paused else "running"
             if now_state != state:

@@ -270,7 +270,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.update_title()
 
     def _on_session_metrics(self, batch: dict) -> None:
-        self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"])
+        self.loss_plot.append_steps(batch["steps"], batch["losses"], batch["chars"], batch["lrs"])
         self.explain.append_metrics(batch)
         last = batch["last"]
         self.sampling.on_step(last.step)

@@ -12,8 +12,13 @@ from rnnlab.gui.look import theme
 
 # Each label is as wide as its widest likely text, so a changing number never re-lays out
 # (and so repaints) the whole window.
-WIDEST = {"stepLabel": "step 10,000,000", "epochLabel": "epoch 999.99", "lossLabel": "loss 0.000",
+WIDEST = {"stepLabel": "step 10,000,000", "epochLabel": "epoch 999.99", "lrLabel": "lr 0.00e-00",
+          "lossLabel": "loss 0.000",
           "valLabel": "val 0.000", "speedLabel": "999,999 chars/s", "elapsedLabel": "00:00:00"}
+
+
+TIPS = {"lrLabel": "The learning rate of the last step: it warms up over the first steps, then, with a "
+                     "budget, falls along a cosine to the end of the budget"}
 
 
 class TrainingStatus:
@@ -21,13 +26,14 @@ class TrainingStatus:
 
     def __init__(self, bar: QStatusBar):
         self.labels = {}
-        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"),
+        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"), ("lrLabel", "lr –"),
                            ("lossLabel", "loss –"), ("valLabel", "val –"),
                            ("speedLabel", "0 chars/s"), ("elapsedLabel", "0:00:00")):
             label = QLabel(text, objectName=name)
             label.setContentsMargins(6, 0, 6, 0)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             theme.follow(label, _fit_widest)
+            label.setToolTip(TIPS.get(name, ""))
             bar.addPermanentWidget(label)
             self.labels[name] = label
         self.progress = QProgressBar(objectName="budgetProgress")
@@ -43,6 +49,7 @@ class TrainingStatus:
     def show_step(self, event: StepEvent, elapsed: float) -> None:
         self.labels["stepLabel"].setText(f"step {event.step:,}")
         self.labels["epochLabel"].setText(f"epoch {event.epoch:.2f}")
+        self.labels["lrLabel"].setText(f"lr {event.lr:.2e}")
         self.labels["lossLabel"].setText(f"loss {event.loss:.3f}")
         self.labels["speedLabel"].setText(f"{event.chars_per_s:,.0f} chars/s")
         self.labels["elapsedLabel"].setText(format_duration(elapsed))
@@ -65,7 +72,7 @@ class TrainingStatus:
             self.eta.setText(f"ETA {format_duration(eta_seconds or 0)}")
 
     def reset(self) -> None:
-        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"),
+        for name, text in (("stepLabel", "step 0"), ("epochLabel", "epoch 0.00"), ("lrLabel", "lr –"),
                            ("lossLabel", "loss –"), ("valLabel", "val –"),
                            ("speedLabel", "0 chars/s"), ("elapsedLabel", "0:00:00")):
             self.labels[name].setText(text)

@@ -19,6 +19,7 @@ from rnnlab.core.nn.gradient_flow import gradient_flow, gradient_windows
 from rnnlab.core.nn.probe import probe
 from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent
+from rnnlab.core.train.thread_fit import FittedThreads, fit_threads
 from rnnlab.core.train.trainer import Trainer
 
 METRICS_INTERVAL = 0.1  # s: at most 10 metric batches a second (each costs the GUI thread, and the GIL)
@@ -61,6 +62,7 @@ class TrainingWorker(QObject):
         self._gradients_dirty = True
         self._last_gradients = 0.0
         self._gradient_interval = GRADIENT_INTERVAL
+        self.threads: FittedThreads | None = None  # set by start_training_thread for "auto"
 
     # ----- called from the GUI thread -----
     def pause(self) -> None:
@@ -108,6 +110,11 @@ class TrainingWorker(QObject):
     def _loop(self) -> str:
         t = self.trainer
         steps0, seconds0 = t.step_count, t.train_seconds
+        with self.lock:  # the learning rate plans for this budget (none: after its warm-up, flat)
+            if self._max_steps is not None:
+                t.plan_budget("steps", self._max_steps)
+            else:
+                t.plan_budget(None if self._max_seconds is None else "seconds", self._max_seconds)
         state = None
         while not self._stop.is_set():
             now_state = "paused" if t.paused else "running"
@@ -125,6 +132,8 @@ class TrainingWorker(QObject):
             self._step_once.clear()
             with self.lock:
                 events = t.step()
+            if self.threads is not None and any(isinstance(e, StepEvent) for e in events):
+                self.threads.after_step(t)  # between steps, in the thread that steps
             self._handle(events)
             self._maybe_report(force=single)
         return "stopped"
@@ -169,6 +178,7 @@ class TrainingWorker(QObject):
             "losses": np.array([e.loss for e in batch], dtype=np.float64),
             "grad_norms": np.array([e.grad_norm for e in batch], dtype=np.float64),
             "chars": np.array([e.chars_seen for e in batch], dtype=np.int64),
+            "lrs": np.array([e.lr for e in batch], dtype=np.float64),
             "last": batch[-1],
         })
 
@@ -212,11 +222,15 @@ def others_training() -> bool:
 
 def start_training_thread(worker: QObject, name: str = "rnnlab-training", threads: int = 0) -> QThread:
     """Move `worker` (a TrainingWorker, or anything with run/finished/stop) to a new
-    thread and start its loop there. `threads` (0 = leave as is) sets torch's CPU threads,
+    thread and start its loop there. `threads` sets torch's CPU threads (0: a TrainingWorker
+    measures and follows the fastest count, thread_fit.py; a race leaves them as they are),
     which are the whole process's: not while another training thread runs, whose speed
     would change under it."""
-    if threads and not others_training():
-        set_threads(threads)
+    if not others_training():
+        if threads:
+            set_threads(threads)
+        elif isinstance(worker, TrainingWorker):  # one model: its steps' speed picks the count
+            worker.threads = fit_threads(0, worker.trainer.device)
     thread = QThread()
     _training_threads.add(thread)
     thread.setObjectName(name)
