@@ -85,16 +85,24 @@ class Headless:
     """The same config trained by a plain Trainer loop (what `rnnlab train` runs)."""
 
     def __init__(self, window):
+        from rnnlab.core.train.thread_fit import fit_threads
         from rnnlab.core.train.trainer import Trainer
 
         t0 = window.session.trainer
         self.trainer = Trainer(t0.corpus, t0.model_config, t0.config)
-        self.trainer.run(lambda e: None, max_steps=5)
+        self.threads = fit_threads(t0.config.threads, self.trainer.device)  # as the CLI does
+        self.trainer.run(self._on_event, max_steps=5)
+
+    def _on_event(self, event) -> None:
+        from rnnlab.core.train.events import StepEvent
+
+        if self.threads is not None and isinstance(event, StepEvent):
+            self.threads.after_step(self.trainer)
 
     def turn(self, seconds: float) -> float:
         t = self.trainer
         chars0, start = t.chars_seen, time.perf_counter()
-        t.run(lambda e: None, max_seconds=seconds)
+        t.run(self._on_event, max_seconds=seconds)
         return (t.chars_seen - chars0) / (time.perf_counter() - start)
 
 
@@ -209,7 +217,8 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=30, help="training time in the app (and headless)")
     p.add_argument("--rounds", type=int, default=20,
                    help="alternating turns of each (short turns pair up better on a machine whose speed drifts)")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=0,
+                   help="0 (the app's and the CLI's default): measured while training")
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
     p.add_argument("--why", type=float, default=0, metavar="MS",
                    help="print what every thread was doing during the first span's stalls over MS ms")
