@@ -13,8 +13,9 @@ import torch
 
 from rnnlab.cli.main import main
 from rnnlab.core.io.run_state import load_model
+from rnnlab.core.train.presets import PRESETS
 
-TINY = ["--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--threads", "1"]
+TINY = ["--cell", "lstm", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--threads", "1"]
 TEXT = "builtin:counting,length=6000"
 
 
@@ -90,8 +91,9 @@ def test_no_options_means_the_default_preset_on_the_default_corpus(capsys, tmp_p
     records = json_lines(out)
     assert code == 0
     assert records[0]["message"].startswith("builtin:python:")
-    assert records[1]["message"].startswith("LSTM 2x128")
-    assert (tmp_path / "python-lstm.rnnlab").exists()
+    model = PRESETS["classroom"].model
+    assert records[1]["message"].startswith(f"{model['cell'].upper()} {model['layers']}x{model['hidden']}")
+    assert (tmp_path / f"python-{model['cell']}.rnnlab").exists()
 
 
 def test_folded_characters_are_reported_as_a_warning(capsys, tmp_path):

@@ -17,7 +17,7 @@ from rnnlab.core.io.run_state import save_trainer
 from rnnlab.core.nn.model import count_parameters
 from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
-from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
+from rnnlab.core.train.presets import PRESETS, RACE_PRESET, get_preset
 from rnnlab.core.train.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
 
 DEFAULT_SECONDS = 60.0
@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
                        description="Train 2-4 models on the same text and seed, taking turns on "
                                    "the CPU, then print a table of their validation losses.")
     p.add_argument("text", nargs="?", help="text file or builtin:NAME (default: the preset's)")
-    p.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET,
+    p.add_argument("--preset", choices=list(PRESETS), default=RACE_PRESET,
                    help="starting settings (default: %(default)s)")
     m = p.add_argument_group("contenders")
     m.add_argument("--cells", default=",".join(DEFAULT_CELLS),

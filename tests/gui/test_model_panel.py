@@ -22,7 +22,7 @@ def test_defaults_are_the_classroom_preset(panel):
     assert panel.presetCombo.currentText() == "classroom"
     assert panel.model_config(65) == PRESETS["classroom"].model_config(65)
     assert [panel.cellCombo.itemData(i) for i in range(3)] == ["rnn", "lstm", "gru"]
-    assert panel.embeddingSpin.text() == "one-hot"
+    assert panel.embeddingSpin.value() == PRESETS["classroom"].model.get("embedding", 0)
     assert panel.device() == "cpu"
 
 
@@ -38,7 +38,8 @@ def test_param_count_follows_the_fields(panel, qtbot):
     assert panel.presetNoteLabel.text() == "(modified)"
     with qtbot.waitSignal(panel.preset_applied):  # choosing the same preset again restores it
         panel.presetCombo.activated.emit(panel.presetCombo.currentIndex())
-    assert panel.hiddenSpin.value() == 128 and panel.presetNoteLabel.text() == ""
+    assert panel.hiddenSpin.value() == PRESETS["classroom"].model["hidden"]
+    assert panel.presetNoteLabel.text() == ""
 
 
 def test_apply_preset_sets_fields_and_emits(panel, qtbot):

@@ -15,6 +15,8 @@ from rnnlab.gui.look.widgets import spin_box
 # The window measures validation loss often, on a slice, so the curve shows up early and a
 # pass costs a fraction of a second; `rnnlab train` measures the whole held-out text.
 GUI_EVAL_EVERY, GUI_EVAL_CHARS = 200, 30_000
+UNSHOWN = ("schedule", "warmup_steps", "final_lr", "schedule_steps", "decay_every", "decay_gamma",
+           "weight_decay", "momentum")  # TrainConfig fields with no widget, kept from the preset or run
 BUDGETS = (("none", "until stopped"), ("steps", "steps"), ("seconds", "seconds"))
 PRECISION_CHOICES = (("auto", "auto"), ("fp32", "32-bit float"), ("bf16", "bfloat16"))
 
@@ -28,6 +30,7 @@ class TrainingPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._unshown: dict = {}
         self.button_bar = QWidget(objectName="trainingButtons")  # the window puts it in a toolbar
         self.button_bar.setLayout(self._build_buttons())
         layout = QVBoxLayout(self)
@@ -120,7 +123,7 @@ class TrainingPanel(QWidget):
                            device=device,
                            threads=self.threads_spin.value(), precision=self.precision_combo.currentData(),
                            eval_every=GUI_EVAL_EVERY,
-                           eval_max_chars=GUI_EVAL_CHARS)
+                           eval_max_chars=GUI_EVAL_CHARS, **self._unshown)
 
     def budget(self) -> dict:
         """Keyword arguments for the worker: max_steps / max_seconds, or nothing."""
@@ -142,6 +145,8 @@ class TrainingPanel(QWidget):
         self.set_config(preset.train_config())
 
     def set_config(self, config: TrainConfig) -> None:
+        # The schedule's shape has no field here, but trains as the preset (or run) says.
+        self._unshown = {name: getattr(config, name) for name in UNSHOWN}
         self.lr_spin.blockSignals(True)
         self.lr_spin.setValue(config.lr)
         self.lr_spin.blockSignals(False)

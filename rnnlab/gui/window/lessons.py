@@ -17,7 +17,9 @@ from rnnlab.core.data.corpus import CorpusError, is_named_source
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.lesson import SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
 from rnnlab.core.io.run_state import save_trainer
+from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.race import parse_cells
+from rnnlab.gui.panels.training_panel import UNSHOWN
 from rnnlab.gui.window.interface import WindowInterface
 
 SHIPPED = Path(__file__).resolve().parents[3] / "assets" / "lessons"  # in a source checkout
@@ -59,7 +61,9 @@ def apply_lesson(window: WindowInterface, lesson: Lesson) -> bool:
     current = window.model_panel.model_config(len(corpus.vocab))
     window.model_panel.set_config(replace(current, **lesson.model))
     tp = window.training_panel
-    tp.set_config(replace(tp.train_config(window.model_panel.device()), **lesson.training))
+    # What the lesson leaves out of its schedule is the default, not the last preset's.
+    schedule = {name: getattr(TrainConfig(), name) for name in UNSHOWN}
+    tp.set_config(replace(tp.train_config(window.model_panel.device()), **{**schedule, **lesson.training}))
     tp.set_budget(lesson.budget)
     window.sampling_panel.set_settings(lesson.sampling)
     window.set_hidden_panels(lesson.hide)
