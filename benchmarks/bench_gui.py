@@ -21,6 +21,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -160,7 +161,7 @@ def measure(app, args) -> dict:
         watch = StallWatch() if args.why else None
         if watch:
             watch.start()
-        app_turn(app, window, args.seconds, probe)
+        first_span = app_turn(app, window, args.seconds, probe)
         if watch:
             watch.stop()
             watch.explain(probe.ticks(), threshold_ms=args.why)
@@ -178,12 +179,21 @@ def measure(app, args) -> dict:
             "threads": args.threads, "platform": app.platformName(), "seconds": args.seconds,
             "rounds": args.rounds, "tab": args.tab or "Hidden state",
             "app_chars_per_s": inside, "headless_chars_per_s": plain,
+            "first_span_chars_per_s": first_span,
             "ratio": statistics.median(ratios), "ratio_iqr": [round(ratios[len(ratios) // 4], 3),
                                                               round(ratios[3 * len(ratios) // 4], 3)],
             "latency": probe.summary(),
             "latency_in_short_turns": turns_probe.summary(),
             "gui_thread_cpu_share": round(GUI_CPU[0], 3),
             "per_round_ratio": [round(a / h, 3) for a, h in zip(speeds["app"], speeds["headless"])]}
+
+
+def cli_speed(text: str, seconds: float) -> float:
+    """chars/s of the CLI at its defaults (what a user compares the window with)."""
+    out = Path(tempfile.mkdtemp()) / "cli.rnnlab"
+    lines = subprocess.run([sys.executable, "-m", "rnnlab", "train", text, "--seconds", str(seconds), "--json",
+                            "--out", str(out)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return json.loads(lines[-1])["train_chars_per_s"]
 
 
 def soak(app, args) -> dict:
@@ -222,12 +232,17 @@ def main() -> int:
     p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
     p.add_argument("--why", type=float, default=0, metavar="MS",
                    help="print what every thread was doing during the first span's stalls over MS ms")
+    p.add_argument("--cli", action="store_true",
+                   help="also time `rnnlab train TEXT --seconds S` at its defaults, after the window's run")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")
     p.add_argument("--tab", default="", help="the 'inside the network' tab shown, e.g. Gradients, "
                                              "'Neuron hunt', 'Next char', Gates (default: Hidden state)")
     args = p.parse_args()
     app = QApplication(sys.argv[:1])
     result = soak(app, args) if args.soak else measure(app, args)
+    if args.cli and not args.soak:
+        result["cli_chars_per_s"] = cli_speed(args.text, args.seconds)
+        result["first_span_over_cli"] = result["first_span_chars_per_s"] / result["cli_chars_per_s"]
     print(json.dumps(result))
     return 0
 
