@@ -33,11 +33,16 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seconds", type=float, default=4)
     p.add_argument("--no-main-first", action="store_true")
+    p.add_argument("--main-threads", type=int, default=0,
+                   help="torch threads of the main thread alone (as a GUI thread might keep), set first")
     args = p.parse_args()
+    if args.main_threads:
+        torch.set_num_threads(args.main_threads)
     corpus = load_corpus(args.text)
     preset = PRESETS[args.preset]
     trainer = Trainer(corpus, preset.model_config(len(corpus.vocab)),
-                      preset.train_config(eval_every=0, threads=args.threads, precision=args.precision))
+                      preset.train_config(eval_every=0, threads=args.main_threads or args.threads,
+                                          precision=args.precision))
 
     def turn(where: str) -> None:
         trainer.run(lambda e: None, max_steps=3)

@@ -305,15 +305,17 @@ def test_auto_threads_are_measured_and_a_number_is_kept(window, qtbot):
     spin = window.training_panel.threads_spin
     assert spin.value() == 0 and spin.text() == "auto"
     window.toggle_training()
+    qtbot.waitUntil(lambda: window.session.worker.threads is not None, timeout=10000)  # set in its thread
     fitted = window.session.worker.threads
-    assert fitted is not None
     qtbot.waitUntil(lambda: fitted.fit.chosen is not None, timeout=30000)  # each count measured
     assert set(fitted.fit.speeds) == set(fitted.fit.counts) and fitted.fit.chosen in fitted.fit.counts
+    assert torch.get_num_threads() == 1  # the counts were tried in the training thread, not here
     window.stop_training()
     window.reset_model()
     spin.setValue(1)
     window.toggle_training()
     qtbot.waitUntil(lambda: window.session.trainer is not None and window.session.trainer.step_count >= 2,
                     timeout=10000)
-    assert window.session.worker.threads is None and torch.get_num_threads() == 1
+    assert window.session.worker.threads is None and window.session.worker.threads_in_use == 1
+    assert torch.get_num_threads() == 1  # the GUI thread's own, whatever training uses
     window.stop_training()

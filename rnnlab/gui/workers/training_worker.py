@@ -7,11 +7,13 @@ runs, so queued slots would not be delivered until it ended.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
 
 import numpy as np
+import torch
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from rnnlab.core import logs
@@ -226,15 +228,24 @@ def start_training_thread(worker: QObject, name: str = "rnnlab-training", thread
     measures and follows the fastest count, thread_fit.py; a race leaves them as they are),
     which are the whole process's: not while another training thread runs, whose speed
     would change under it."""
-    if not others_training():
-        if threads:
-            set_threads(threads)
-        elif isinstance(worker, TrainingWorker):  # one model: its steps' speed picks the count
+    alone = not others_training()
+
+    def set_threads_here() -> None:
+        # torch's thread count is the calling thread's own (OpenMP), so it is set in the
+        # thread that trains; the GUI thread keeps one (gui_threads.py).
+        if not alone:
+            return
+        if isinstance(worker, TrainingWorker) and not threads:  # one model: its steps' speed picks the count
             worker.threads = fit_threads(0, worker.trainer.device)
+        else:
+            set_threads(threads or os.cpu_count() or 1)
+        worker.threads_in_use = torch.get_num_threads()
+
     thread = QThread()
     _training_threads.add(thread)
     thread.setObjectName(name)
     worker.moveToThread(thread)
+    thread.started.connect(set_threads_here, Qt.ConnectionType.DirectConnection)  # runs in the new thread
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit is thread-safe
     thread.start()
