@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from rnnlab.core.train.config import TrainConfig
-from rnnlab.core.train.presets import Preset
+from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, Preset
 from rnnlab.gui.panels.training_panel import TrainingPanel
 
 
@@ -33,3 +33,9 @@ def test_a_resumed_runs_schedule_is_kept_and_the_next_preset_replaces_it(panel):
     panel.apply_preset(Preset("plain", "defaults", {"cell": "rnn"}))
     assert panel.train_config("cpu").schedule == TrainConfig().schedule
     assert panel.train_config("cpu").schedule_steps == TrainConfig().schedule_steps
+
+
+def test_a_new_panel_trains_the_default_presets_settings(panel):
+    config, preset = panel.train_config("cpu"), PRESETS[DEFAULT_PRESET].train_config()
+    assert (config.batch, config.seq, config.lr, config.warmup_steps) == (
+        preset.batch, preset.seq, pytest.approx(preset.lr), preset.warmup_steps)

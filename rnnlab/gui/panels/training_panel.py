@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QP
 
 from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.optim import OPTIMIZERS
-from rnnlab.core.train.presets import Preset
+from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, Preset
 from rnnlab.gui.look.widgets import spin_box
 
 # The window measures validation loss often, on a slice, so the curve shows up early and a
@@ -36,6 +36,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_form())
+        self.apply_preset(PRESETS[DEFAULT_PRESET])  # as the model panel starts on it
 
     def _button(self, name: str, text: str, tip: str, signal, icon) -> QPushButton:
         button = QPushButton(self.style().standardIcon(icon), text)
