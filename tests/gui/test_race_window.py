@@ -141,7 +141,9 @@ def test_generate_during_the_race_copies_the_contenders_off_the_gui_thread(race,
     lock = RecordingLock()
     race.worker.lock = lock  # the worker takes it around each step from its next one on
     race.length_spin.setValue(20)
-    assert race.generate()
-    qtbot.waitUntil(lambda: not race.is_copying() and race.columns.is_running(), timeout=30_000)
+    with qtbot.waitSignal(race.columns.running_changed, timeout=30_000,
+                          check_params_cb=lambda running: running):  # 20 chars may end before a poll
+        assert race.generate()
+    assert not race.is_copying()
     race.stop()
     assert "GUI" not in lock.takers and "rnnlab-race-copy" in lock.takers, lock.takers

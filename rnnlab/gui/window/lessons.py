@@ -62,7 +62,8 @@ def apply_lesson(window: WindowInterface, lesson: Lesson) -> bool:
     window.model_panel.set_config(replace(current, **lesson.model))
     tp = window.training_panel
     # What the lesson leaves out of its schedule is the default, not the last preset's.
-    schedule = {name: getattr(TrainConfig(), name) for name in UNSHOWN}
+    defaults = TrainConfig()
+    schedule = {name: getattr(defaults, name) for name in UNSHOWN}
     tp.set_config(replace(tp.train_config(window.model_panel.device()), **{**schedule, **lesson.training}))
     tp.set_budget(lesson.budget)
     window.sampling_panel.set_settings(lesson.sampling)

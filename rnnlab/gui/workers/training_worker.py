@@ -224,10 +224,10 @@ def others_training() -> bool:
 
 def start_training_thread(worker: QObject, name: str = "rnnlab-training", threads: int = 0) -> QThread:
     """Move `worker` (a TrainingWorker, or anything with run/finished/stop) to a new
-    thread and start its loop there. `threads` sets torch's CPU threads (0: a TrainingWorker
-    measures and follows the fastest count, thread_fit.py; a race leaves them as they are),
-    which are the whole process's: not while another training thread runs, whose speed
-    would change under it."""
+    thread and start its loop there. `threads` sets torch's CPU threads in that thread (0: a
+    TrainingWorker measures and follows the fastest count, thread_fit.py; anything else, a
+    race, takes every core); not while another training thread runs, whose speed would
+    change under it."""
     alone = not others_training()
 
     def set_threads_here() -> None:
