@@ -1,4 +1,4 @@
-"""Draw assets/icon.png (run once: python assets/make_icon.py): a recurrent cell with its loop."""
+"""Draw rnnlab/resources/icon.png (run once: python assets/make_icon.py): a recurrent cell with its loop."""
 
 import os
 import sys
@@ -37,4 +37,4 @@ def draw(size: int = 256) -> QImage:
 
 if __name__ == "__main__":
     app = QGuiApplication(sys.argv)
-    draw().save(str(Path(__file__).with_name("icon.png")))
+    draw().save(str(Path(__file__).resolve().parents[1] / "rnnlab" / "resources" / "icon.png"))

@@ -114,6 +114,7 @@ def lesson_input(valid: bytes, rng: random.Random, marker: str) -> bytes:
 
 
 def valid_files(folder: Path) -> tuple[bytes, bytes]:
+    from rnnlab import resources
     from rnnlab.core.data.corpus import load_corpus
     from rnnlab.core.io.lesson import SUFFIX
     from rnnlab.core.io.run_state import save_trainer
@@ -125,8 +126,7 @@ def valid_files(folder: Path) -> tuple[bytes, bytes]:
     trainer = Trainer(corpus, ModelConfig(len(corpus.vocab), "lstm", 8, 1), TrainConfig(batch=2, seq=8))
     trainer.step()
     checkpoint = Path(save_trainer(folder / "valid.rnnlab", trainer)).read_bytes()
-    lesson = (Path(__file__).resolve().parents[1] / "assets" / "lessons"
-              / f"hello-world-in-10-seconds{SUFFIX}").read_bytes()
+    lesson = (resources.lessons_folder() / f"hello-world-in-10-seconds{SUFFIX}").read_bytes()
     return checkpoint, lesson
 
 

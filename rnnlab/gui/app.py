@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import sys
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QSplashScreen
 
+from rnnlab import resources
 from rnnlab.core import logs
 
 SPLASH_TEXT = "#ffffff"  # over the icon; not from look.colors, which would load pyqtgraph before the splash
 
-ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
+
+def icon_pixmap() -> QPixmap:
+    """The shipped icon (rnnlab/resources/icon.png); a null pixmap if it cannot be read."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(resources.icon_bytes(), "PNG")
+    return pixmap
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+    pixmap = icon_pixmap()
+    return QIcon(pixmap) if not pixmap.isNull() else QIcon()
 
 
-def splash() -> QSplashScreen:
-    """Shown at once (PyTorch takes a couple of seconds to import on a laptop)."""
-    pixmap = QPixmap(str(ICON)).scaled(160, 160) if ICON.is_file() else QPixmap(160, 160)
-    screen = QSplashScreen(pixmap)
+def splash() -> QSplashScreen | None:
+    """Shown at once (PyTorch takes a couple of seconds to import on a laptop); none without
+    the icon, rather than a pixmap of uninitialised memory."""
+    pixmap = icon_pixmap()
+    if pixmap.isNull():
+        return None
+    screen = QSplashScreen(pixmap.scaled(160, 160))
     screen.showMessage("rnnlab\nloading PyTorch…", Qt.AlignmentFlag.AlignBottom
                        | Qt.AlignmentFlag.AlignHCenter, QColor(SPLASH_TEXT))
     screen.show()
@@ -53,5 +62,6 @@ def main(text: str | None = None) -> int:
     window = MainWindow(text)
     sys.excepthook = _report_uncaught(window)
     window.show()
-    loading.finish(window)
+    if loading is not None:
+        loading.finish(window)
     return app.exec()

@@ -1,11 +1,10 @@
 """DataPanel: loading built-ins, files and pasted text; errors keep the old corpus."""
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from rnnlab import resources
 from rnnlab.gui.look import settings
 from rnnlab.gui.panels.data_panel import DataPanel, show_char
 
@@ -153,7 +152,6 @@ def test_bomless_big_endian_utf16_is_offered_big_endian(panel, qtbot, tmp_path):
 
 
 def test_a_picture_offers_no_retry(panel, tmp_path):
-    icon = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
-    path = _write(tmp_path, "picture.png", icon.read_bytes())
+    path = _write(tmp_path, "picture.png", resources.icon_bytes())
     assert not panel.open_path(path)
     assert "binary" in panel.dataErrorLabel.text() and panel.encodingBox.isHidden()

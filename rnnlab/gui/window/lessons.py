@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from rnnlab import resources
 from rnnlab.core.data.corpus import CorpusError, is_named_source
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.lesson import SUFFIX, VIEWS, Lesson, LessonError, read_lesson, write_lesson
@@ -22,7 +23,7 @@ from rnnlab.core.train.race import parse_cells
 from rnnlab.gui.panels.training_panel import UNSHOWN
 from rnnlab.gui.window.interface import WindowInterface
 
-SHIPPED = Path(__file__).resolve().parents[3] / "assets" / "lessons"  # in a source checkout
+SHIPPED = resources.lessons_folder()  # rnnlab/resources/lessons, in the wheel as in a checkout
 MAX_EMBEDDED_CHARS = 4_000_000  # a file text larger than this is not copied into a lesson
 
 
