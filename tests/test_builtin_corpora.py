@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sysconfig
 import time
 
 import pytest
 
+from rnnlab import resources
 from rnnlab.core.data.builtin_corpora import builtin_text, list_builtins, parse_spec
 from rnnlab.core.data.corpus import CorpusError, load_corpus
 
@@ -114,3 +117,35 @@ def test_python_stdlib_corpus():
     assert "def " in text and "import " in text
     assert elapsed < 2.0  # typically well under 0.1 s
     assert builtin_text("builtin:python,length=5000") == text[:5000]
+
+
+# builtin:python is shipped (rnnlab/resources/texts): a change to it is deliberate, since every
+# run and lesson on it then trains on another text. Rebuild: assets/make_python_corpus.py.
+PYTHON_SHA256 = "2746fe8b7298255152a83b1326c9c0f274cba4a6c2e19a1eb28fb7749c71e2a9"
+
+
+def test_the_python_text_is_the_shipped_one_whatever_python_runs(monkeypatch, tmp_path):
+    resources.python_source_text.cache_clear()
+    monkeypatch.setattr(sysconfig, "get_paths", lambda: {"stdlib": str(tmp_path)})  # no stdlib there
+    shipped = resources.python_source_text()
+    assert hashlib.sha256(shipped.encode("utf-8")).hexdigest() == PYTHON_SHA256
+    assert builtin_text("builtin:python") == shipped[:2_000_000]
+    assert shipped.startswith("# file: __future__.py\n")
+
+
+def test_asking_for_more_python_than_is_shipped_says_how_much_there_is():
+    length = len(resources.python_source_text())
+    assert len(builtin_text(f"builtin:python,length={length}")) == length
+    with pytest.raises(CorpusError, match=f"holds {length:,} characters") as info:
+        builtin_text(f"builtin:python,length={length + 1}")
+    assert info.value.kind == "bad_spec"
+
+
+def test_a_damaged_install_is_a_corpus_error(monkeypatch):
+    resources.python_source_text.cache_clear()
+    monkeypatch.setattr(resources, "PYTHON_TEXT", "missing.txt.xz")
+    try:
+        with pytest.raises(CorpusError, match="could not be read"):
+            builtin_text("builtin:python")
+    finally:
+        resources.python_source_text.cache_clear()

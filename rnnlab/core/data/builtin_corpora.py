@@ -1,34 +1,30 @@
 """Built-in corpora, usable anywhere a file path is: "builtin:NAME[,length=N][,seed=S]".
 
     hello     the "hello world" toy from the original material, repeated
-    python    this interpreter's own standard-library source (the app's default corpus)
+    python    Python's standard-library source, shipped with rnnlab (the app's default corpus)
     brackets  nested balanced brackets: predicting a closer needs a counter / stack
     copy      a random string, a gap, the same string again: needs long memory
     counting  1 2 3 ... 10 11 ...: carrying digits
 
 Generated corpora are deterministic by seed and are exactly `length` characters long
-(the last line may be cut). The python corpus is a deterministic selection of files,
-the same on every run of the same interpreter.
+(the last line may be cut). The python corpus is a fixed selection of CPython 3.11's
+standard library shipped inside the package (rnnlab/resources/texts), so it is the same text
+on every machine, whatever Python runs rnnlab.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from lzma import LZMAError
 
+from rnnlab import resources
 from rnnlab.core.errors import CorpusError
 
 PREFIX = "builtin:"
 MAX_LENGTH = 100_000_000
 _PARAMS = ("length", "seed")
-# Standard-library folders that are tests, vendored tools or data tables, not typical code.
-_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "idlelib", "lib2to3",
-              "encodings", "pydoc_data", "ensurepip", "turtledemo", "__pycache__"}
-_MAX_FILE = 150_000  # skip bigger files (mostly data tables) so the selection stays varied
 
 
 @dataclass(frozen=True)
@@ -127,37 +123,16 @@ def hello_text(length: int, seed: int = 0) -> str:
     return (line * (length // len(line) + 1))[:length]
 
 
-def _stdlib_files(root: Path) -> list[Path]:
-    """.py files under root, sorted by path (packages interleave with modules), skipping
-    tests, bundled tools and data tables."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith((".", "config-"))]
-        found += [Path(folder, f) for f in files
-                  if f.endswith(".py") and not f.startswith("_sysconfigdata")]  # machine-specific
-    return sorted(found, key=lambda p: p.relative_to(root).parts)
-
-
 def python_text(length: int, seed: int = 0) -> str:
-    """Standard-library source of this interpreter, one header comment per file (seed unused)."""
-    root = Path(sysconfig.get_paths()["stdlib"])
-    if not (root / "os.py").is_file():  # unusual layouts: fall back to where os lives
-        root = Path(os.__file__).parent
-    parts, n = [], 0
-    for path in _stdlib_files(root):
-        if n >= length:
-            break
-        try:
-            if path.stat().st_size > _MAX_FILE:
-                continue
-            source = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        parts.append(f"# file: {path.relative_to(root).as_posix()}\n{source}\n")
-        n += len(parts[-1])
-    if not parts:
-        raise CorpusError(f"The Python standard-library source was not found in '{root}'.", "io")
-    return "".join(parts)[:length]
+    """The shipped standard-library source, one header comment per file (seed unused)."""
+    try:
+        text = resources.python_source_text()
+    except (OSError, ValueError, LZMAError) as exc:  # a damaged install: a missing or corrupt file
+        raise CorpusError(f"The shipped Python source text could not be read: {exc}", "io") from exc
+    if length > len(text):
+        raise CorpusError(f"builtin:python holds {len(text):,} characters; length must be at most that, "
+                          f"not {length:,}.", "bad_spec")
+    return text[:length]
 
 
 _BRACKETS = ("()", "[]", "{}")
@@ -215,7 +190,7 @@ _GENERATORS: dict[str, Callable[[int, int], str]] = {
 }
 _INFO = {info.name: info for info in (
     BuiltinInfo("hello", 'the "hello world" toy: one short line repeated; learnt in seconds', 20_000),
-    BuiltinInfo("python", "this Python's own standard-library source code (the default corpus)",
+    BuiltinInfo("python", "Python's standard-library source code, shipped with rnnlab (the default corpus)",
                 2_000_000),
     BuiltinInfo("brackets", "nested balanced (), [] and {}: closing them needs a counter", 200_000),
     BuiltinInfo("copy", "a random string, a gap, the same string again: needs long memory",
