@@ -3,6 +3,9 @@ untouched (a temp file in the same folder, fsync, os.replace, fsync the folder).
 
 Checkpoints, lessons, reports and CSV files all save this way. A failure raises SaveError (or the
 exception the caller names), with a message for the user: "could not save x: Permission denied".
+
+On Windows a virus scanner, the search indexer or OneDrive may hold the target open for a
+moment, and os.replace then fails with PermissionError: replace_file tries again briefly.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import os
 import pathlib
 import stat
 import tempfile
+import time
+
+REPLACE_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.3, 0.4)  # s between tries: about 1 s in all, then the error stands
 
 
 class SaveError(OSError):
@@ -33,7 +39,7 @@ def atomic_write(path: str | os.PathLike, data: bytes, error: type[Exception] = 
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -42,6 +48,18 @@ def atomic_write(path: str | os.PathLike, data: bytes, error: type[Exception] = 
         raise
     _fsync_dir(folder)
     return path
+
+
+def replace_file(src: str | os.PathLike, dst: str | os.PathLike) -> None:
+    """os.replace(src, dst), tried again for about a second while dst is held by another
+    program (PermissionError: on Windows, a scanner or a sync client that has it open)."""
+    for delay in REPLACE_RETRY_DELAYS:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(src, dst)  # the last try: its error is the caller's
 
 
 def check_writable(path: str | os.PathLike, error: type[Exception] = SaveError) -> pathlib.Path:
