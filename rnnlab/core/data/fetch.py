@@ -3,12 +3,14 @@ verified (length, and SHA-256 where known) before it takes the file's name.
 
     urlopen -> read1 chunks into .DEST.<random>.part beside DEST (progress, cancel)
             -> check: as many bytes as announced / expected, the expected SHA-256
-            -> fsync, os.replace(part, DEST)
+            -> fsync, replace_file(part, DEST) (os.replace, retried while Windows holds DEST)
 
 Any failure, Ctrl-C included, deletes the part file, so a half download never looks like a
 finished one. Every failure is one DownloadError whose message says what happened (no
 network, connection refused, HTTP status, timeout, cut short, wrong file, cancelled).
-Standard library only: urllib follows redirects and honours the usual proxy variables.
+urllib follows redirects and honours the usual proxy variables. Certificates are checked
+against the operating system's trust store (truststore): Python's own default has no CA
+certificates at all on python.org's macOS builds, and would miss a school's proxy CA.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from rnnlab import __version__
 from rnnlab.core.errors import DownloadError
+from rnnlab.core.io.atomic import replace_file
 
 CHUNK = 64 * 1024  # bytes per read at most (read1 returns what has arrived, so slow links still move)
 DEFAULT_TIMEOUT = 30.0  # s without a byte before giving up
@@ -68,10 +72,26 @@ def _http_error(label: str, url: str, err: urllib.error.HTTPError) -> DownloadEr
                          f"{NOTHING_SAVED}", "http", status=err.code)
 
 
+@cache
+def ssl_context() -> ssl.SSLContext:
+    """How https certificates are checked: the system's trust store (truststore), else
+    certifi's CA bundle, else Python's default context."""
+    try:
+        import truststore
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:
+        pass
+    try:
+        import certifi
+        return ssl.create_default_context(cafile=certifi.where())
+    except ImportError:
+        return ssl.create_default_context()
+
+
 def _open(url: str, label: str, timeout: float):
     request = urllib.request.Request(url, headers={"User-Agent": f"rnnlab/{__version__}"})
     try:
-        return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - http(s) URLs only
+        return urllib.request.urlopen(request, timeout=timeout, context=ssl_context())  # noqa: S310 - http(s) only
     except urllib.error.HTTPError as err:
         err.close()
         raise _http_error(label, url, err) from None
@@ -184,7 +204,7 @@ def fetch(url: str, dest: str | os.PathLike, *, label: str, size: int | None = N
             _verify(label, done, announced, size, sha256, digest)
             part.flush()
             os.fsync(part.fileno())
-        os.replace(part.name, dest)
+        replace_file(part.name, dest)
     except BaseException as err:  # Ctrl-C too: never leave a half file behind
         Path(part.name).unlink(missing_ok=True)
         if isinstance(err, OSError):
