@@ -1,17 +1,28 @@
 """A model too large for memory is refused before anything is allocated, with the sizes."""
 
-import resource
 import subprocess
 import sys
+from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from rnnlab.core.nn.model import CharRNN, ModelConfig, count_parameters
+from rnnlab.core.train import memory
 from rnnlab.core.train.config import TrainConfig
 from rnnlab.core.train.memory import ModelTooLargeError, available_bytes, check_fits, training_bytes
 from rnnlab.core.train.trainer import Trainer
 
 HUGE = ModelConfig(vocab_size=65, cell="lstm", hidden=8192, layers=20)
+
+
+def _peak_rss_kb() -> float:
+    """This process's peak resident memory in KB, on any platform."""
+    if sys.platform == "win32":
+        return psutil.Process().memory_info().peak_wset / 1024
+    import resource  # POSIX only
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KB on Linux
 
 
 def test_the_estimate_covers_weights_gradients_and_adam():
@@ -22,10 +33,10 @@ def test_the_estimate_covers_weights_gradients_and_adam():
 
 def test_a_20x8192_lstm_is_refused_with_both_sizes(small_corpus):
     model = ModelConfig(len(small_corpus.vocab), "lstm", 8192, 20)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_rss_kb()
     with pytest.raises(ModelTooLargeError, match=r"would need about [\d,.]+ GB .* and [\d,.]+ (GB|MB) is free"):
         Trainer(small_corpus, model, TrainConfig(batch=4, seq=16))
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: nothing big was made
+    assert _peak_rss_kb() - before < 200_000  # KB: nothing big was made
 
 
 def test_what_fits_is_allowed_and_the_limit_follows_the_memory():
@@ -36,6 +47,19 @@ def test_what_fits_is_allowed_and_the_limit_follows_the_memory():
         check_fits(model, TrainConfig(), available=need)
     assert available_bytes() is None or available_bytes() > 0
     CharRNN(model)  # and the small model builds
+
+
+def test_the_available_memory_comes_from_psutil_on_every_platform(monkeypatch):
+    monkeypatch.setattr(memory.psutil, "virtual_memory", lambda: SimpleNamespace(available=3 * 2**30))
+    assert available_bytes() == 3 * 2**30
+    with pytest.raises(ModelTooLargeError, match="and 3.0 GB is free"):
+        check_fits(HUGE, TrainConfig())
+
+    def unknown():
+        raise OSError("no memory figures here")
+    monkeypatch.setattr(memory.psutil, "virtual_memory", unknown)
+    assert available_bytes() is None
+    check_fits(HUGE, TrainConfig())  # unknown: not refused on a guess
 
 
 def test_the_cli_says_so_in_one_line():

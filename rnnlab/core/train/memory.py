@@ -12,7 +12,7 @@ more than the memory available now.
 
 from __future__ import annotations
 
-import os
+import psutil
 
 from rnnlab.core.nn.model import ModelConfig, count_parameters
 from rnnlab.core.train.config import TrainConfig
@@ -36,17 +36,11 @@ def training_bytes(model: ModelConfig, train: TrainConfig) -> int:
 
 
 def available_bytes() -> int | None:
-    """Memory available to this process now (Linux: MemAvailable), or None if unknown."""
+    """Memory available to this process now (psutil: MemAvailable on Linux, the free and
+    reclaimable pages on macOS and Windows), or None if the system will not say."""
     try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
+        return int(psutil.virtual_memory().available)
+    except (OSError, RuntimeError, AttributeError):
         return None
 
 
