@@ -25,8 +25,10 @@ def _train(window, qtbot, steps=3):
 
 
 def _crash(window):
-    """As if the process died: its folder stays, and its pid is no longer alive."""
+    """As if the process died: its folder stays, and its lock is free (as the system frees a
+    dead process's locks)."""
     folder = window.autosaver.folder.folder
+    window.autosaver.folder.lock.release()
     dead = folder.with_name(f"999999999-{folder.name.split('-')[1]}")
     folder.rename(dead)
     window.autosaver.folder.folder = dead.with_name("gone")  # the closing window must not tidy it

@@ -1,12 +1,15 @@
 """Autosave folders: where a running app keeps copies of its model, and how the next launch
 finds the copies of one that crashed.
 
-    <data dir>/autosave/<pid>-<n>/session.json    written when a window opens, removed when it closes
+    <data dir>/autosave/<pid>-<n>/session.lock    locked by the running app for as long as it runs
+                              session.json    written when a window opens, removed when it closes
                               autosave.rnnlab  the model every few minutes
                               best.rnnlab      the model at its best validation loss so far
 
-A folder whose process is gone but whose session.json is still there belongs to an app that
-was killed or crashed: `leftovers()` lists those that hold a model, newest first.
+A folder whose session.json is still there but whose lock is free belongs to an app that was
+killed or crashed (the operating system releases a dead process's locks): `leftovers()` lists
+those that hold a model, newest first. A lock, not a pid probe: on Windows os.kill(pid, 0)
+does not ask, it sends Ctrl+C; and anywhere a dead app's pid may have been reused.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.run_state import read_run_metadata
 from rnnlab.core.paths import data_dir
 
-MARKER, LATEST, BEST = "session.json", "autosave.rnnlab", "best.rnnlab"
+LOCK, MARKER, LATEST, BEST = "session.lock", "session.json", "autosave.rnnlab", "best.rnnlab"
 
 
 def autosave_root() -> Path:
@@ -49,9 +54,12 @@ class SessionFolder:
 
     def __init__(self):
         self.folder = autosave_root() / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.lock: FileLock | None = None
 
     def begin(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.lock = FileLock(self.folder / LOCK)
+        self.lock.acquire(timeout=0)  # before the marker: a marked folder is always locked while alive
         atomic_write(self.folder / MARKER, json.dumps({"pid": os.getpid(), "started": time.time()}).encode())
 
     @property
@@ -64,19 +72,21 @@ class SessionFolder:
 
     def end(self) -> None:
         """A clean exit: nothing to restore next time."""
+        (self.folder / MARKER).unlink(missing_ok=True)  # first: unmarked, it is nobody's leftover
+        if self.lock is not None:
+            self.lock.release()  # before removing: Windows cannot delete an open file
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _in_use(folder: Path) -> bool:
+    """True while a running app holds the folder's lock."""
+    lock = FileLock(folder / LOCK)
     try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # it exists (someone else's), or we cannot tell: leave it alone
-    return True
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):  # held, or cannot tell (a read-only folder?): leave it alone
+        return True
+    lock.release()
+    return False
 
 
 def leftovers() -> list[Leftover]:
@@ -85,8 +95,7 @@ def leftovers() -> list[Leftover]:
     found = []
     root = autosave_root()
     for folder in (root.iterdir() if root.is_dir() else ()):
-        pid = folder.name.split("-")[0]
-        if not (folder / MARKER).exists() or not pid.isdigit() or _alive(int(pid)):
+        if not (folder / MARKER).exists() or _in_use(folder):
             continue
         copies = [p for p in (folder / LATEST, folder / BEST) if p.exists()]
         if not copies:
