@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-from rnnlab.cli.progress import JsonReporter, TextReporter, bar
+from rnnlab.cli.progress import JsonReporter, TextReporter
 from rnnlab.core.data.builtin_corpora import list_builtins
 from rnnlab.core.data.downloads import (
     BASE_URL_ENV,
@@ -101,17 +101,16 @@ def _download_one(info: DownloadInfo, base_url: str | None, reporter) -> None:
 
     def on_progress(done: int, total: int | None) -> None:
         if isinstance(reporter, TextReporter) and reporter.due():
-            reporter.draw(_progress_line(info, done, total, time.monotonic() - started))
+            reporter.draw(info.name, done / total if total else None,
+                          _progress_stats(done, total, time.monotonic() - started))
 
     download(info, progress=on_progress, base_url=base_url)
     _done(reporter, info, path, "downloaded")
 
 
-def _progress_line(info: DownloadInfo, done: int, total: int | None, elapsed: float) -> str:
+def _progress_stats(done: int, total: int | None, elapsed: float) -> str:
     speed = f" | {format_bytes(int(done / elapsed))}/s" if elapsed > 0 and done else ""
-    if total:
-        return f"{info.name} {bar(done / total)} {format_bytes(done)} of {format_bytes(total)}{speed}"
-    return f"{info.name} {format_bytes(done)}{speed}"
+    return f"{format_bytes(done)}{f' of {format_bytes(total)}' if total else ''}{speed}"
 
 
 def _done(reporter, info: DownloadInfo, path, what: str) -> None:

@@ -193,9 +193,7 @@ class TextRaceOutput(TextReporter):
         self._last_draw = now
         parts = [f"{label} {self._last[i]:.3f}" for i, label in enumerate(self.race.labels)
                  if i in self._last]
-        self.stream.write(f"\r{self.race.train_seconds:6.1f} s | loss " + " | ".join(parts) + "\x1b[K")
-        self.stream.flush()
-        self._line_open = True
+        self.draw(f"{self.race.train_seconds:6.1f} s | loss " + " | ".join(parts))
 
     def done(self, results: list[dict], reason: str) -> None:
         self.print_line(f"race over ({reason})")

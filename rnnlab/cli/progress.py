@@ -1,18 +1,22 @@
-"""How `rnnlab train` (and `corpora --download`) show progress: a one-line bar on a terminal,
-JSON lines, or plain lines."""
+"""How `rnnlab train` (and `corpora --download`, `race`) show progress: a one-line bar on a
+terminal, JSON lines, or plain lines.
+
+The terminal's status line is drawn by tqdm: it fits the line to the terminal's width (read
+again at every redraw) and redraws with a carriage return and spaces, no escape codes, so
+it works in any Windows console too.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
 
+from tqdm import tqdm
+
 from rnnlab.core.train.events import EvalEvent, StepEvent, WarningEvent, format_duration
-
-
-def bar(progress: float, width: int = 20) -> str:
-    """'[#####               ]  25%' for progress in 0..1."""
-    return f"[{'#' * int(progress * width):<{width}}] {progress:4.0%}"
 
 
 class Budget:
@@ -52,6 +56,28 @@ class JsonReporter:
         pass
 
 
+MIN_BAR = 10  # characters of bar kept on a narrow terminal: the text after the bar is cut instead
+
+
+class _StatusLine(tqdm):
+    monitor_interval = 0  # no monitor thread: the line changes only when TextReporter draws it
+    _lock = threading.RLock()  # tqdm's default also makes a multiprocessing lock, needed only across processes
+
+
+def _status_format(left: str, fraction: float | None, right: str) -> str:
+    """tqdm's bar_format for 'left [####    ]  25% right' (no bar when fraction is None)."""
+    left, right = (part.replace("{", "{{").replace("}", "}}") for part in (left, right))
+    middle = " [{bar}] {percentage:3.0f}%" if fraction is not None else ""
+    return left + middle + (f" {right}" if right else "")
+
+
+def _terminal_columns(stream) -> int | None:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 class TextReporter:
     """A redrawn status line on a terminal (at most 10 times a second); plain lines otherwise."""
 
@@ -61,7 +87,7 @@ class TextReporter:
         self.started = time.monotonic()
         self._last_draw = 0.0
         self._last_val: float | None = None
-        self._line_open = False
+        self._status: tqdm | None = None
 
     def on_event(self, event, progress: float) -> None:
         if isinstance(event, StepEvent):
@@ -69,7 +95,7 @@ class TextReporter:
         elif isinstance(event, EvalEvent):
             self._last_val = event.val_loss
             self.print_line(f"step {event.step:,}: validation loss {event.val_loss:.4f} nats/char "
-                        f"({event.val_bpc:.3f} bits/char)")
+                            f"({event.val_bpc:.3f} bits/char)")
         elif isinstance(event, WarningEvent):
             self.warning(event.kind, event.message)
 
@@ -77,8 +103,9 @@ class TextReporter:
         if not self.due():
             return
         val = f" val {self._last_val:.3f}" if self._last_val is not None else ""
-        self.draw(f"step {event.step:,} {bar(progress)} loss {event.loss:.3f}{val} "
-                  f"| {event.chars_per_s:,.0f} chars/s | ETA {format_duration(self.eta(progress))}")
+        self.draw(f"step {event.step:,}", progress,
+                  f"loss {event.loss:.3f}{val} | {event.chars_per_s:,.0f} chars/s "
+                  f"| ETA {format_duration(self.eta(progress))}")
 
     def due(self) -> bool:
         """True (at most 10 times a second, on a terminal only) when the line may be redrawn."""
@@ -93,11 +120,20 @@ class TextReporter:
         elapsed = time.monotonic() - self.started
         return elapsed * (1 - progress) / progress if progress > 0 else 0
 
-    def draw(self, line: str) -> None:
-        """Redraw the status line in place (call when due())."""
-        self.stream.write("\r" + line + "\x1b[K")
-        self.stream.flush()
-        self._line_open = True
+    def draw(self, left: str, fraction: float | None = None, right: str = "") -> None:
+        """Redraw the status line in place as 'left [####    ]  25% right' (no bar when
+        `fraction` is None), the bar as wide as the terminal leaves room for, the whole line
+        cut to the terminal's width. Call when due()."""
+        columns = _terminal_columns(self.stream)
+        if fraction is not None and columns is not None:  # tqdm would shrink the bar to one character
+            right = right[:max(columns - 1 - len(left) - len(" [] 100% ") - MIN_BAR, 0)].rstrip()
+        fmt, done = _status_format(left, fraction, right), min(max(fraction or 0.0, 0.0), 1.0)
+        if self._status is None:
+            self._status = _StatusLine(file=self.stream, total=1.0, initial=done, bar_format=fmt, ascii=" #",
+                                       dynamic_ncols=True, position=0, leave=True, mininterval=0)
+            return  # tqdm draws it when made
+        self._status.bar_format, self._status.n = fmt, done
+        self._status.refresh()
 
     def message(self, text: str) -> None:
         self.print_line(text)
@@ -106,14 +142,14 @@ class TextReporter:
         self.print_line(f"warning: {text}")
 
     def print_line(self, text: str) -> None:
-        """A line of its own (after the progress line, if one is showing)."""
-        if self._line_open:
-            self.stream.write("\n")
-            self._line_open = False
+        """A line of its own (after the status line, if one is showing: the next draw starts
+        a new one)."""
+        self.close()
         self.stream.write(text + "\n")
         self.stream.flush()
 
     def close(self) -> None:
-        if self._line_open:
-            self.stream.write("\n")
-            self._line_open = False
+        """Leave the status line as it was last drawn, and end it."""
+        if self._status is not None:
+            self._status.close()
+            self._status = None
