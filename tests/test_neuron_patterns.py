@@ -30,7 +30,7 @@ def no_child_process(monkeypatch):
     """Fail the test if the code under test would start a process."""
     def refuse(*args, **kwargs):
         raise AssertionError("no process should be started here")
-    monkeypatch.setattr(neuron_patterns.subprocess, "run", refuse)
+    monkeypatch.setattr(neuron_patterns.subprocess, "Popen", refuse)
 
 
 def test_builtin_pattern_names():
@@ -93,6 +93,20 @@ def test_catastrophic_regex_is_stopped():
     with pytest.raises(PatternError, match="longer than 1 s"):
         pattern_mask("a" * 40 + "!", r"(a+)+$")
     assert time.perf_counter() - start < 5.0  # 1 s timeout plus a generous margin for a busy CPU
+
+
+def test_a_slow_start_of_the_child_is_not_counted(monkeypatch):
+    """A child Python that takes longer than the whole limit to start (a virus scanner checking
+    python.exe on a Windows laptop) still gets its full second to match."""
+    slow_start = "import time\ntime.sleep(1.5)\n" + neuron_patterns._REGEX_SCRIPT
+    monkeypatch.setattr(neuron_patterns, "_REGEX_SCRIPT", slow_start)
+    assert pattern_mask("ab12", r"\d", timeout=1.0).tolist() == marks("..xx")
+
+
+def test_a_child_that_cannot_start_is_named(monkeypatch):
+    monkeypatch.setattr(neuron_patterns, "_REGEX_SCRIPT", "raise SystemExit('no Python here')")
+    with pytest.raises(PatternError, match=r"could not start the pattern matcher \(no Python here\)"):
+        pattern_mask("abc", "b")
 
 
 def test_pattern_error_is_a_value_error():

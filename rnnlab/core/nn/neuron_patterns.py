@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 
 import numpy as np
 
@@ -59,7 +60,9 @@ def pattern_mask(text: str, pattern: str, timeout: float = 1.0) -> np.ndarray:
 
     Python's re cannot be interrupted, and a typed regex can backtrack for ages (`(a+)+b`
     on a run of "a"s), so the matching runs in a child Python that is killed after
-    `timeout` seconds (PatternError). The text and pattern travel to it as JSON data.
+    `timeout` seconds of matching (PatternError). The clock starts when the child says it
+    is ready, so a slow start (a virus scanner checking python.exe) is not counted. The
+    text and pattern travel to it as JSON data.
     """
     if pattern in BUILTIN_PATTERNS:
         return _BUILTINS[pattern](text)
@@ -80,10 +83,12 @@ def pattern_mask(text: str, pattern: str, timeout: float = 1.0) -> np.ndarray:
     return mask
 
 
-# The child's whole program: it reads {text, pattern} as JSON and prints the merged spans
-# of the non-empty matches. Nothing from the text is executed, only matched.
+# The child's whole program: it says "ready", reads {text, pattern} as JSON and prints the
+# merged spans of the non-empty matches. Nothing from the text is executed, only matched.
 _REGEX_SCRIPT = """\
 import json, re, sys
+sys.stdout.write("ready\\n")
+sys.stdout.flush()
 job = json.load(sys.stdin)
 spans = []
 for m in re.finditer(job["pattern"], job["text"]):
@@ -96,20 +101,41 @@ for m in re.finditer(job["pattern"], job["text"]):
         spans.append([s, e])
 json.dump(spans, sys.stdout)
 """
+START_LIMIT = 60.0  # s for the child to start at all; the match's own limit starts after
 
 
 def _regex_spans(text: str, pattern: str, timeout: float) -> list[list[int]]:
     """[start, end) of the matches, merged, computed by a child process that may be killed."""
     job = json.dumps({"text": text, "pattern": pattern}).encode("ascii")  # ensure_ascii: any text survives
+    with _ready_child() as child:
+        try:
+            out, err = child.communicate(job, timeout=timeout)  # the clock starts here, not at the start
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise PatternError(f"the pattern took longer than {timeout:g} s on this text; make it simpler") from None
+    if child.returncode != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise PatternError(f"bad pattern: {lines[-1] if lines else f'matching failed ({child.returncode})'}")
+    return json.loads(out)
+
+
+def _ready_child() -> subprocess.Popen:
+    """A child Python running _REGEX_SCRIPT, once it has said it is ready for the job."""
+    child = subprocess.Popen([sys.executable, "-I", "-c", _REGEX_SCRIPT], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watchdog = threading.Timer(START_LIMIT, child.kill)  # readline has no timeout of its own
+    watchdog.start()
     try:
-        done = subprocess.run([sys.executable, "-I", "-c", _REGEX_SCRIPT], input=job,
-                              capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:  # subprocess.run has killed the child
-        raise PatternError(f"the pattern took longer than {timeout:g} s on this text; make it simpler") from None
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PatternError(f"bad pattern: {lines[-1] if lines else f'matching failed ({done.returncode})'}")
-    return json.loads(done.stdout)
+        ready = child.stdout.readline().strip()  # "ready\r\n" on Windows
+    finally:
+        watchdog.cancel()
+    if ready != b"ready":
+        child.kill()
+        _, err = child.communicate()
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise PatternError(f"could not start the pattern matcher ({lines[-1] if lines else 'no answer'})")
+    return child
 
 
 def _inside_quotes(text: str) -> np.ndarray:
