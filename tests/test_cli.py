@@ -25,6 +25,12 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
+# Ctrl+C as a signal sent to a child: Windows has no such thing (Popen.send_signal there knows
+# only SIGTERM and console events, and Popen has no preexec_fn)
+sends_sigint = pytest.mark.skipif(sys.platform == "win32" or not hasattr(signal, "SIGINT"),
+                                  reason="sends SIGINT to a child process, which this platform cannot do")
+
+
 def interruptible(argv: list[str], **kwargs) -> subprocess.Popen:
     """Popen a command that Ctrl+C reaches, as in a terminal's foreground: a child started
     from a background job inherits SIGINT ignored (bash does that to `cmd &`), and Python
@@ -166,6 +172,7 @@ def test_resume_refuses_model_options(trained, capsys):
     assert code == 2 and "--hidden" in err
 
 
+@sends_sigint
 def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
     out_path = tmp_path / "interrupted.rnnlab"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -11,7 +11,7 @@ import time
 
 from rnnlab.core.data.downloads import cache_dir
 from tests.local_server import body, gutenberg_file, stall, status
-from tests.test_cli import TINY, interruptible, json_lines, run_cli  # the CLI tests' own helpers
+from tests.test_cli import TINY, interruptible, json_lines, run_cli, sends_sigint  # the CLI tests' own helpers
 
 BOOK = "Down, down, down. Would the fall never come to an end? she said.\n" * 200
 
@@ -55,6 +55,7 @@ def test_download_errors_are_one_line_and_exit_2(capsys, local_server):
     assert not cache_dir().exists() or os.listdir(cache_dir()) == []
 
 
+@sends_sigint
 def test_ctrl_c_cancels_and_keeps_nothing(tmp_path, local_server):
     stop = threading.Event()
     book = gutenberg_file(BOOK * 20)  # a first part, then nothing until the test is done
