@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 CHECK = "check"  # a fourth item: a checkable action (on / off)
+NATIVE = QKeySequence.SequenceFormat.NativeText  # as the menus show keys: ⌘ on macOS
+FULL_SCREEN = QKeySequence.StandardKey.FullScreen  # Ctrl+Cmd+F on macOS, F11 elsewhere
+FALLBACK_KEYS = {FULL_SCREEN: "F11"}  # for a platform that names no key of its own
 
-# menu -> entries: (label, shortcut, handler name on the window[, CHECK or the name of a group
-# of exclusive checkable actions]); (label, [entries]) = a submenu; None = separator
+
+def presentation_key(platform: str = sys.platform) -> str:
+    """F5 starts a slide show on Windows and Linux; macOS keeps F5 for itself, so there it is
+    Cmd+Option+P, Keynote's Play Slideshow (Qt writes macOS's Cmd as Ctrl, Option as Alt)."""
+    return "Ctrl+Alt+P" if platform == "darwin" else "F5"
+
+
+# menu -> entries: (label, shortcut (text or a QKeySequence.StandardKey), handler name on the
+# window[, CHECK or the name of a group of exclusive checkable actions]); (label, [entries]) =
+# a submenu; None = separator
 MENUS = {
     "&File": [
         ("Open text…", "Ctrl+O", "open_text_dialog"),
@@ -41,8 +54,8 @@ MENUS = {
     "&View": [
         ("Show all panels", "Ctrl+Shift+A", "show_all_panels"),
         None,
-        ("Presentation mode", "F5", "toggle_presentation", CHECK),
-        ("Full screen", "F11", "toggle_full_screen", CHECK),
+        ("Presentation mode", presentation_key(), "toggle_presentation", CHECK),
+        ("Full screen", FULL_SCREEN, "toggle_full_screen", CHECK),
         None,
         ("&Theme", [
             ("System", "", "use_system_theme", "theme"),
@@ -77,8 +90,7 @@ def _fill(window: QMainWindow, menu: QMenu, entries, actions: dict[str, QAction]
             continue
         label, shortcut, handler, *kind = entry
         action = QAction(label, window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcuts(key_sequences(shortcut))
         if kind:
             action.setCheckable(True)
             if kind[0] != CHECK:
@@ -100,8 +112,20 @@ def _entries(entries):
             yield entry
 
 
+def key_sequences(shortcut: str | QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The keys a menu entry binds: a platform's standard key may have several, or none."""
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        return QKeySequence.keyBindings(shortcut) or [QKeySequence(FALLBACK_KEYS[shortcut])]
+    return [QKeySequence(shortcut)] if shortcut else []
+
+
+def key_text(shortcut: str | QKeySequence.StandardKey) -> str:
+    """The keys as this platform writes them ("F11, Alt+Enter"; "⌃⌘F" on macOS)."""
+    return ", ".join(keys.toString(NATIVE) for keys in key_sequences(shortcut))
+
+
 def shortcuts_text() -> str:
     lines = []
     for entries in MENUS.values():
-        lines += [f"{entry[1]:<14} {entry[0]}" for entry in _entries(entries) if entry[1]]
+        lines += [f"{key_text(entry[1]):<14} {entry[0]}" for entry in _entries(entries) if entry[1]]
     return "\n".join(lines)
