@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QSplashScreen
 
 from rnnlab import resources
 from rnnlab.core import logs
+from rnnlab.gui.window.file_open_events import route_file_open_events
 
 SPLASH_TEXT = "#ffffff"  # over the icon; not from look.colors, which would load pyqtgraph before the splash
 
@@ -55,6 +56,7 @@ def main(text: str | None = None) -> int:
     app.setApplicationName("rnnlab")
     app.setOrganizationName("rnnlab")
     app.setWindowIcon(app_icon())
+    route_file_open_events(app)  # macOS: files double-clicked in Finder; before any can arrive
     loading = splash()
     app.processEvents()
     from rnnlab.gui.window.main_window import MainWindow  # heavy: torch, pyqtgraph
