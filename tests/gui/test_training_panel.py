@@ -39,3 +39,11 @@ def test_a_new_panel_trains_the_default_presets_settings(panel):
     config, preset = panel.train_config("cpu"), PRESETS[DEFAULT_PRESET].train_config()
     assert (config.batch, config.seq, config.lr, config.warmup_steps) == (
         preset.batch, preset.seq, pytest.approx(preset.lr), preset.warmup_steps)
+
+
+def test_the_window_validates_every_few_hundred_thousand_characters(panel):
+    # The default preset's steps are 4,096 characters: 200 steps between passes were ~37 s.
+    config = panel.train_config("cpu")
+    assert 20 <= config.eval_every and config.eval_every * config.batch * config.seq <= 200_000
+    panel.apply_preset(Preset("quick steps", "tiny batches", {}, {"batch": 4, "seq": 8}))
+    assert panel.train_config("cpu").eval_every == 200  # never rarer than 200 steps
