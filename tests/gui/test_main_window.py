@@ -213,6 +213,8 @@ def test_a_bad_file_on_the_command_line_falls_back_to_the_default(qtbot, tmp_pat
     qtbot.addWidget(win)
     assert win.data_panel.corpus().name == "builtin:python"
     assert "missing.txt" in win.message_bar.label.text()
+    assert "Opened the default text (builtin:python) instead" in win.message_bar.label.text()
+    assert "built-in builtin:" not in win.message_bar.label.text()
     win.close()
 
 
@@ -307,8 +309,11 @@ def test_auto_threads_are_measured_and_a_number_is_kept(window, qtbot):
     window.toggle_training()
     qtbot.waitUntil(lambda: window.session.worker.threads is not None, timeout=10000)  # set in its thread
     fitted = window.session.worker.threads
-    qtbot.waitUntil(lambda: fitted.fit.chosen is not None, timeout=30000)  # each count measured
-    assert set(fitted.fit.speeds) == set(fitted.fit.counts) and fitted.fit.chosen in fitted.fit.counts
+    # Each count measured; on a loaded machine a slowdown starts a new probe (speeds emptied,
+    # the choice kept), so the two are read together.
+    qtbot.waitUntil(lambda: fitted.fit.chosen is not None and set(fitted.fit.speeds) == set(fitted.fit.counts),
+                    timeout=30000)
+    assert fitted.fit.chosen in fitted.fit.counts
     assert torch.get_num_threads() == 1  # the counts were tried in the training thread, not here
     window.stop_training()
     window.reset_model()
