@@ -1,4 +1,4 @@
-"""The pyqtgraph side of the heatmap panel: image, colour bar, character ticks, row marker.
+"""The pyqtgraph side of the heatmap panel: image, colour bar, character axis, row marker.
 
 Split from heatmap_panel.py so that the panel holds the choosing and explaining, and this
 holds the drawing. The ImageItem uses pyqtgraph's default column-major order: data[t, u]
@@ -12,13 +12,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from rnnlab.gui.look import colors, theme
-from rnnlab.gui.look.symbols import char_symbol
+from rnnlab.gui.plots.char_axis import CharAxis
 
-_MIN_CHAR_PX = 11  # horizontal room one character label needs
-_MIN_UNIT_PX = 16  # vertical room one unit number needs
+UNIT_LINE_SPACING = 1.3  # unit numbers at least 1.3 lines apart: never touching
 
 
 def nice_step(minimum: float) -> int:
@@ -58,7 +57,8 @@ class HeatmapView:
         colors.style_view(self.widget)
         self.widget.setObjectName("hiddenHeatmap")
         self.widget.setMinimumHeight(120)
-        self.plot = self.widget.addPlot()
+        self.char_axis = CharAxis()  # spells out the text under the columns
+        self.plot = self.widget.addPlot(axisItems={"bottom": self.char_axis})
         self.image = _HeatImage(on_hover, on_click)
         self.plot.addItem(self.image)
         self._setup_plot()
@@ -73,7 +73,7 @@ class HeatmapView:
         self._text = ""
         self._levels = (-1.0, 1.0)
         self._diverging = True
-        self._tick_keys: tuple = (None, None)
+        self._unit_tick_key: tuple | None = None  # what the unit numbers were made for
         self._unit: int | None = None
         self.plot.getViewBox().sigResized.connect(self._update_ticks)
         self.placeholder = pg.TextItem("The hidden state appears here once the model reads a text\n"
@@ -107,7 +107,7 @@ class HeatmapView:
         axis.setPen(look.foreground)
         axis.setTickFont(look.font(10))
         self.marker.setPen(look.pen(colors.MARKER, 2))  # cosmetic: 2 px at any zoom (4 presenting)
-        self._tick_keys = (None, None)
+        self._unit_tick_key = None
         self._update_ticks()
 
     def show(self, data: np.ndarray, levels: tuple[float, float], diverging: bool, text: str) -> None:
@@ -148,24 +148,31 @@ class HeatmapView:
         self.marker.setRect(QtCore.QRectF(0.0, self._unit, self._shape[0], 1.0))
         self.marker.show()
 
+    def unit_label_px(self) -> float:
+        """Vertical room one unit number needs in the unit axis's font."""
+        font = self.plot.getAxis("left").style["tickFont"] or QtGui.QFont()
+        return QtGui.QFontMetricsF(font).height() * UNIT_LINE_SPACING
+
     def _update_ticks(self, *_args) -> None:
-        """Label every k-th character and every m-th unit so that labels never overlap."""
+        """Every character on the time axis; every m-th unit so that numbers never overlap."""
+        left = self.plot.getAxis("left")
         if self._shape is None:
+            self.char_axis.set_text("", 0)
+            left.setTicks([[], []])
             return
         steps, units = self._shape
+        self.char_axis.set_text(self._text or "", steps)  # labels or strip: it measures itself
         view = self.plot.getViewBox()
-        scale = theme.current().font_scale  # larger labels need more room
-        k = nice_step(_MIN_CHAR_PX * scale * steps / max(view.width(), 1.0))
-        m = nice_step(_MIN_UNIT_PX * scale * units / max(view.height(), 1.0))
-        keys = ((self._text, steps, k), (units, m, self._unit, int(view.height())))
-        if keys[0] != self._tick_keys[0]:
-            chars = [(t + 0.5, char_symbol(self._text[t], "·")) for t in range(0, min(steps, len(self._text)), k)]
-            self.plot.getAxis("bottom").setTicks([chars, []])
-        if keys[1] != self._tick_keys[1]:
+        label_px = self.unit_label_px()
+        m = nice_step(label_px * units / max(view.height(), 1.0))
+        key = (units, m, self._unit, int(view.height()), round(label_px, 1))
+        if key != self._unit_tick_key:
             row_px = view.height() / units
             numbers = [(u + 0.5, str(u)) for u in range(0, units, m)  # none too close to the mark
-                       if self._unit is None or abs(u - self._unit) * row_px >= _MIN_UNIT_PX * scale]
+                       if self._unit is None or abs(u - self._unit) * row_px >= label_px]
             chosen = [] if self._unit is None else [(self._unit + 0.5, f"{self._unit} ▶")]
-            self.plot.getAxis("left").setTicks([chosen, numbers])  # level 1 wins where labels overlap
-        self._tick_keys = keys
+            # one level: pyqtgraph always draws the first level, but may drop a second one
+            # as "too crowded" (the numbers vanished after maximising)
+            left.setTicks([sorted(chosen + numbers), []])
+        self._unit_tick_key = key
         self._place_marker(view.height() / units)
