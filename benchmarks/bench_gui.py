@@ -4,7 +4,7 @@
     xvfb-run -a -s "-screen 0 1280x800x24" python benchmarks/bench_gui.py --seconds 30
     python benchmarks/bench_gui.py --soak 1800        # 30 minutes, memory every minute
     python benchmarks/bench_gui.py --seconds 30 --tab Gradients   # another view on screen
-    python benchmarks/bench_gui.py --seconds 30 --auto-sample 300 --why 40  # who caused stalls > 40 ms
+    python benchmarks/bench_gui.py --seconds 30 --auto-sample 6 --why 40  # who caused stalls > 40 ms
 
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
@@ -139,8 +139,9 @@ def make_window(args):
     window = MainWindow(args.text)
     window.resize(1280, 800)
     window.training_panel.threads_spin.setValue(args.threads)
+    # explicit either way: the app samples by itself by default, the bench only when asked
+    window.sampling_panel.autoSampleCheck.setChecked(args.auto_sample > 0)
     if args.auto_sample:
-        window.sampling_panel.autoSampleCheck.setChecked(True)
         window.sampling_panel.autoSampleSpin.setValue(args.auto_sample)
     window.show()
     window._ensure_trainer()
@@ -233,7 +234,9 @@ def main() -> int:
                    help="alternating turns of each (short turns pair up better on a machine whose speed drifts)")
     p.add_argument("--threads", type=int, default=0,
                    help="0 (the app's and the CLI's default): measured while training")
-    p.add_argument("--auto-sample", type=int, default=0, help="sample every N steps while training")
+    p.add_argument("--auto-sample", type=int, default=0, metavar="S",
+                   help="a sample every S seconds of training, as the Sampling panel's 'Sample every' "
+                        "(the app's default is 6; 0: none)")
     p.add_argument("--why", type=float, default=0, metavar="MS",
                    help="print what every thread was doing during the first span's stalls over MS ms")
     p.add_argument("--cli", action="store_true",

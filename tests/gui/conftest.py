@@ -16,12 +16,15 @@ def isolated_settings(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    """The main window on builtin:hello with the tiny preset; dialogs answered by Answers."""
+    """The main window on builtin:hello with the tiny preset; dialogs answered by Answers.
+    No periodic samples (on in the app: tests/gui/test_auto_sample.py): a test's own
+    Generate must not meet one under way."""
     answers = Answers()
     monkeypatch.setattr(MainWindow, "prompts", answers)
     win = MainWindow("builtin:hello")
     win.answers = answers
     win.model_panel.apply_preset("tiny")
+    win.sampling_panel.autoSampleCheck.setChecked(False)
     qtbot.addWidget(win)
     win.show()
     yield win

@@ -17,11 +17,9 @@ def test_samples_and_autosaves_while_training_never_wait_in_the_gui_thread(windo
     panel = window.sampling_panel
     panel.sampleLengthSpin.setValue(30)
     panel.autoSampleCheck.setChecked(True)
-    panel.autoSampleSpin.setValue(panel.autoSampleSpin.minimum())
-    every = panel.auto_sample_every()
+    panel.autoSampleSpin.setValue(panel.autoSampleSpin.minimum())  # a sample every second of training
     child(window, QPushButton, "trainButton").click()
     trainer = lambda: window.session.trainer  # noqa: E731
-    qtbot.waitUntil(lambda: trainer() is not None and trainer().step_count >= 3 * every, timeout=30_000)
     qtbot.waitUntil(lambda: panel.text().count("— step") >= 2 and not panel.is_generating(), timeout=30_000)
     saver = window.autosaver
     assert saver.save_now() and saver.wait() and saver.folder.latest.exists()

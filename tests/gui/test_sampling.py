@@ -89,9 +89,11 @@ def test_settings_reflect_controls(panel):
     panel.seedRandomCheck.setChecked(False)
     panel.seedSpin.setValue(7)
     assert panel.settings().seed == 7
-    assert panel.auto_sample_every() is None
-    panel.autoSampleCheck.setChecked(True)
-    assert panel.auto_sample_every() == 500
+    assert panel.auto_sample_seconds() == 6  # on by default: text appears while training
+    panel.autoSampleSpin.setValue(9)
+    assert panel.auto_sample_seconds() == 9
+    panel.autoSampleCheck.setChecked(False)
+    assert panel.auto_sample_seconds() is None and not panel.autoSampleSpin.isEnabled()
 
 
 def test_slider_and_spin_stay_in_sync(panel):

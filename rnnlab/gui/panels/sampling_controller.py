@@ -1,8 +1,12 @@
 """SamplingController: connects the sampling panel to a SamplingWorker in its own thread.
 
 Text is generated from a snapshot copy of the weights (never the tensors being trained),
-so it works while training runs and from an opened checkpoint. Optionally a fresh sample
-every N steps, so a class watches the text improve.
+so it works while training runs and from an opened checkpoint. Unless the panel's
+"Sample every" is unticked, a fresh sample while training runs: the first after
+FIRST_SAMPLE_S of training (what the untrained network writes), then every N seconds of
+training from the end of the last one, so a class watches the text improve. Whenever the model is
+replaced (Reset, open, a lesson, a restored autosave) the panel is emptied: text written
+by another model must not stand there as this one's.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from rnnlab.gui.panels.sampling_panel import SamplingPanel
 from rnnlab.gui.workers.sampling_worker import CopyLater, shutdown, start_sampling_thread
 from rnnlab.gui.workers.training_session import TrainingSession
+
+FIRST_SAMPLE_S = 3.0  # of training: after the thread count is measured (~14 steps), not during it
 
 
 class SamplingController(QObject):
@@ -35,7 +41,10 @@ class SamplingController(QObject):
         self.busy = False
         self._discarding = False  # after reset(): what the stopped generation still sends is dropped
         self.last_request: tuple | None = None  # (SampleSettings, training step) of the latest sample
-        self._next_auto = 0
+        self._auto_since: float | None = None  # trainer.train_seconds when the wait for the next began
+        self._sampled = False  # this model has had a sample: the next waits the whole interval
+        session.model_replaced.connect(self._on_session_model_replaced)
+        session.state_changed.connect(self._on_session_state)
         self.set_model_available(False)
 
     def toggle(self) -> None:
@@ -51,7 +60,7 @@ class SamplingController(QObject):
         if trainer is None:
             self.panel.show_error("Train or open a model first.")
             return
-        self.busy = True
+        self.busy, self._sampled = True, True
         self.last_request = (settings, trainer.step_count)
         self.panel.begin(title)
         # the copy waits for the training step in progress in the sampling thread, not here
@@ -59,18 +68,21 @@ class SamplingController(QObject):
         self._request.emit(CopyLater(copy), trainer.corpus.vocab, settings)
 
     def on_step(self, step: int) -> None:
-        """Called as training advances: start the periodic sample when one is due."""
-        every = self.panel.auto_sample_every()
-        if not every or step < self._next_auto:
+        """Called as training advances (each metrics batch): start the periodic sample
+        when its seconds of training have passed (never on a single Step)."""
+        seconds, trainer = self.panel.auto_sample_seconds(), self.session.trainer
+        if seconds is None or trainer is None or self.busy or not self.session.is_running():
             return
-        self._next_auto = (step // every + 1) * every
-        if not self.busy:
+        if self._auto_since is None:
+            self._auto_since = trainer.train_seconds
+        wait = seconds if self._sampled else min(seconds, FIRST_SAMPLE_S)
+        if trainer.train_seconds - self._auto_since >= wait:
             self.generate(self.panel.settings(), f"— step {step:,} —")
 
     def set_model_available(self, available: bool) -> None:
         self.panel.set_available(available, "" if available else "Train or open a model first")
         if not available:
-            self._next_auto = 0
+            self._auto_since = None
 
     def reset(self) -> None:
         """The model is gone: stop a generation, drop what it still sends, empty the panel."""
@@ -78,11 +90,25 @@ class SamplingController(QObject):
             self.worker.stop()
             self._discarding = True
         self.last_request = None
-        self._next_auto = 0
+        self._auto_since, self._sampled = None, False
         self.panel.clear()
 
     def shutdown(self) -> bool:
         return shutdown(self.thread, self.worker)
+
+    def _on_session_model_replaced(self, _trainer) -> None:
+        self.reset()
+
+    def _on_session_state(self, state: str) -> None:
+        trainer = self.session.trainer
+        if state == "running" and self._auto_since is None and trainer is not None:
+            self._auto_since = trainer.train_seconds  # the first sample's wait starts with training
+
+    def _sample_ended(self) -> None:
+        """The next periodic sample waits its full interval from now."""
+        trainer = self.session.trainer
+        self.busy = False
+        self._auto_since = trainer.train_seconds if trainer is not None else None
 
     def _on_stop_requested(self) -> None:
         self.worker.stop()
@@ -92,14 +118,14 @@ class SamplingController(QObject):
             self.panel.append_scored(chunk, probs)
 
     def _on_worker_finished(self, reason: str) -> None:
-        self.busy = False
+        self._sample_ended()
         if self._discarding:
             self._discarding = False
             return
         self.panel.finish(reason)
 
     def _on_worker_failed(self, message: str) -> None:
-        self.busy = False
+        self._sample_ended()
         if self._discarding:
             self._discarding = False
             return

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings
 from rnnlab.gui.look import colors, prompts, theme
 from rnnlab.gui.look.widgets import WrappedLabel, spin_box
+from rnnlab.gui.panels.auto_sample_row import auto_sample_widgets
 
 NO_MODEL = "Train or open a model first"
 MAX_SEED = 2**31 - 1
@@ -44,7 +45,6 @@ TIPS = {
     "sampleLengthSpin": "How many characters to generate",
     "seedSpin": "The same seed and settings always give the same text",
     "seedRandomCheck": "Use a new random seed every time",
-    "autoSampleCheck": "While training, generate a sample every N steps to watch the text improve",
     "copySampleButton": "Copy the generated text",
     "saveSampleButton": "Save the generated text to a file",
     "surpriseColorCheck": "Colour each generated character by how surprising it was to the network\n"
@@ -136,11 +136,7 @@ class SamplingPanel(QWidget):
         return row
 
     def _auto_row(self) -> QHBoxLayout:
-        self.autoSampleCheck = self._named(QCheckBox("Sample every"), "autoSampleCheck")
-        self._spin("autoSampleSpin", 10, 1_000_000, 500, suffix=" training steps")
-        self.autoSampleSpin.setSingleStep(100)
-        self.autoSampleSpin.setToolTip(TIPS["autoSampleCheck"])
-        self.autoSampleSpin.setEnabled(False)
+        self.autoSampleCheck, self.autoSampleSpin = auto_sample_widgets()  # on unless turned off
         self._named(QCheckBox("colour by surprise"), "surpriseColorCheck")
         row = QHBoxLayout()
         row.addWidget(self.autoSampleCheck)
@@ -162,7 +158,6 @@ class SamplingPanel(QWidget):
         out = self._named(QPlainTextEdit(), "sampleOutput")
         out.setReadOnly(True)
         theme.follow_mono_font(out)  # never smaller than the UI font (larger when presenting)
-        out.setPlaceholderText("Generated text appears here, one character at a time.")
         out.setMaximumBlockCount(MAX_LINES)
         out.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         out.setMinimumHeight(120)
@@ -172,7 +167,8 @@ class SamplingPanel(QWidget):
         self.temperatureSlider.valueChanged.connect(self._on_temperature_slider_changed)
         self.temperatureSpin.valueChanged.connect(self._on_temperature_spin_changed)
         self.seedRandomCheck.toggled.connect(self._on_seed_random_toggled)
-        self.autoSampleCheck.toggled.connect(self.autoSampleSpin.setEnabled)
+        self.autoSampleCheck.toggled.connect(self._on_auto_sample_toggled)
+        self._on_auto_sample_toggled(self.autoSampleCheck.isChecked())
         self.sampleButton.clicked.connect(self._on_sample_button_clicked)
         self.primeEdit.returnPressed.connect(self._on_prime_edit_return)
         self.copySampleButton.clicked.connect(self._on_copy_button_clicked)
@@ -198,9 +194,9 @@ class SamplingPanel(QWidget):
         if "seed" in settings:
             self.seedRandomCheck.setChecked(False)
 
-    def auto_sample_every(self) -> int | None:
-        """Steps between samples while training, or None when switched off."""
-        return self.autoSampleSpin.value() if self.autoSampleCheck.isChecked() else None
+    def auto_sample_seconds(self) -> float | None:
+        """Seconds of training between samples while training, or None when switched off."""
+        return float(self.autoSampleSpin.value()) if self.autoSampleCheck.isChecked() else None
 
     def is_generating(self) -> bool:
         return self._generating
@@ -350,6 +346,12 @@ class SamplingPanel(QWidget):
     @Slot(bool)
     def _on_seed_random_toggled(self, random: bool) -> None:
         self.seedSpin.setEnabled(not random)
+
+    @Slot(bool)
+    def _on_auto_sample_toggled(self, on: bool) -> None:
+        self.sampleOutput.setPlaceholderText(
+            "A sample appears here every few seconds while training; Generate writes one now." if on
+            else "Press Generate to write a sample here.")
 
     @Slot()
     def _on_sample_button_clicked(self) -> None:
