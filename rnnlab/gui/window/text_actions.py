@@ -28,7 +28,7 @@ class TextActions:
         if self.data_panel.corpus() is None and not self.data_panel.is_loading():
             self.data_panel.load_source(DEFAULT_CORPUS)
             if text and failures:
-                self.show_message(f"{failures[0]} Opened the built-in {DEFAULT_CORPUS} text instead.", "error")
+                self.show_message(f"{failures[0]} Opened the default text ({DEFAULT_CORPUS}) instead.", "error")
         self.data_panel.corpus_failed.disconnect(failures.append)
 
     def open_text_dialog(self) -> None:
