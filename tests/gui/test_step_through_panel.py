@@ -117,10 +117,22 @@ def test_large_model_is_refused(panel):
     assert "16 units or fewer" in panel.message() and "32" in panel.message()
     assert not panel.message_label.isHidden()
     assert not panel.next_button.isEnabled()
+    # the shape is fixed once a model exists: the way out starts with Reset, and nothing
+    # beside the disabled button says to press it
+    assert "Reset the model" in panel.message() and panel.position_label.text() == ""
     panel.set_model_source(answers((tiny("lstm", hidden=16), VOCAB)))  # the user picks a tiny model
     panel.reset_button.click()
     assert panel.next_button.isEnabled() and panel.message() == ""
     assert panel.next_char() and panel.position() == 1
+
+
+def test_while_the_model_is_read_nothing_says_press_next(panel):
+    later = []
+    panel.set_model_source(lambda then, fail: later.append(then))  # a training model: copied later
+    assert not panel.reset()
+    assert not panel.next_button.isEnabled() and "press Next char" not in panel.position_label.text()
+    later[0]((tiny("lstm"), VOCAB))
+    assert panel.next_button.isEnabled() and panel.position_label.text().startswith("at the start")
 
 
 def test_no_model_and_unknown_characters(panel):

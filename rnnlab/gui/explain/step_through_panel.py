@@ -213,6 +213,7 @@ class StepThroughPanel(QtWidgets.QWidget):
         if not request_copy(self._request, lambda source: outcome.append(self._restart(source, advance))):
             self._show_message(READING)
             self.next_button.setEnabled(False)
+            self.position_label.clear()  # never "press Next char" beside a disabled button
         return outcome == [True]
 
     def _restart(self, source: ModelSource, advance: bool) -> bool:

@@ -58,8 +58,10 @@ MAX_UNITS = 16
 MAX_TEXT = 200  # characters stepped through (all computed when the walk starts)
 
 NO_MODEL = "Train or open a model first, then press Next char."
-TOO_BIG = ("Step-through shows tiny models (16 units or fewer): choose the 'micro' preset or set "
-           "Hidden to 16 or fewer")
+TOO_BIG = "Step-through shows tiny models (16 units or fewer)"
+# the shape is fixed once a model exists: a smaller one needs Reset first
+MAKE_SMALL = ("Reset the model, choose the 'micro' preset (or set Hidden to 16 or fewer), "
+              "train it a little, then press Back to start here.")
 
 # The colour levels of a layer before any walk: every picture spans ±1.
 UNIT_LEVELS = {"x": 1.0, "pre": 1.0, "unit": 1.0, "c": 1.0}
@@ -114,8 +116,7 @@ class StepWalk:
         config = model.config
         self.too_big = config.hidden > MAX_UNITS
         if self.too_big:
-            return self._fail(f"{TOO_BIG} (this model has {config.hidden} units per layer), "
-                              f"then press Back to start.")
+            return self._fail(f"{TOO_BIG}; this model has {config.hidden} units per layer. {MAKE_SMALL}")
         if config.vocab_size != len(vocab):
             return self._fail(f"The model expects {config.vocab_size} characters but the vocabulary "
                               f"has {len(vocab)}.")
@@ -183,6 +184,8 @@ class StepWalk:
     def position_text(self, typed: str) -> str:
         """Where the reading is, in words, for `typed` (the text in the box now)."""
         text, n = self.text, len(self.steps)
+        if self.too_big:  # Next char is disabled: the message says what to do instead
+            return ""
         if self.is_stale(typed):
             return "press Next char to start reading"
         if self.position == 0:
