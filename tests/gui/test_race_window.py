@@ -3,6 +3,8 @@
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 from window_helpers import RecordingLock, child
 
@@ -147,3 +149,22 @@ def test_generate_during_the_race_copies_the_contenders_off_the_gui_thread(race,
     assert not race.is_copying()
     race.stop()
     assert "GUI" not in lock.takers and "rnnlab-race-copy" in lock.takers, lock.takers
+
+
+def test_the_progress_bar_shows_the_chosen_race_length(window, race, qtbot):
+    window.open_race().configure({}, seconds=120)  # as a lesson's race: prepared first, then set
+    assert race.progress.text() == "0 s of 120 s of training"
+    assert race.start()
+    qtbot.waitUntil(lambda: race.race.train_seconds > 0 and race.progress.value() > 0, timeout=30_000)
+    assert race.progress.text().endswith(" of 120 s of training")
+    race.stop()
+    qtbot.waitUntil(lambda: not race.is_racing(), timeout=10_000)
+
+
+def test_closing_the_race_gives_the_keys_back_to_the_main_window(window, race, qtbot):
+    qtbot.waitUntil(race.isActiveWindow)
+    race.close()
+    qtbot.waitUntil(window.isActiveWindow)  # no click on it needed
+    QTest.keyClick(window, Qt.Key.Key_Space)  # Space: Start
+    qtbot.waitUntil(lambda: window.session.state == "running", timeout=10_000)
+    window.stop_training()

@@ -88,6 +88,7 @@ class RaceWindow(QtWidgets.QWidget):
         layout.addWidget(splitter, 1)
         self.start_button.clicked.connect(self.toggle)
         self.stop_button.clicked.connect(self.stop)
+        self.controls.seconds_spin.valueChanged.connect(self._on_race_length_changed)
 
     def _build_samples(self) -> QtWidgets.QWidget:
         box = QtWidgets.QGroupBox("Samples, side by side (same start text, same seed)")
@@ -195,6 +196,10 @@ class RaceWindow(QtWidgets.QWidget):
     def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
+        owner = self.parentWidget()
+        if owner is not None and owner.isVisible():  # its keys (Space: Start) work again without a click
+            owner.raise_()
+            owner.activateWindow()
 
     # ----- samples -----
     def generate(self) -> bool:
@@ -257,6 +262,10 @@ class RaceWindow(QtWidgets.QWidget):
         total = self.controls.seconds()
         self.progress.setValue(int(1000 * min(1.0, seconds / total)))
         self.progress.setFormat(f"{min(seconds, total):.0f} s of {total:.0f} s of training")
+
+    def _on_race_length_changed(self, _seconds: int) -> None:
+        if not self.is_racing():  # the bar shows the length of the race to come
+            self._show_progress(0.0)
 
     def _on_worker_evaluated(self, run: int, point: dict) -> None:
         self.plot.add_eval(run, point)
