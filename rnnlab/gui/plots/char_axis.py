@@ -6,7 +6,8 @@ the text's order. When it does not, the axis becomes a strip of the text itself,
 the text in pieces of ten characters, each piece centred under its ten columns (tick marks
 show where they start), the pieces taking turns on two or three rows when a piece is wider
 than its columns. Read top, bottom, top... and every character is there, in order, next to
-its columns. The axis is as tall as its font needs, descenders (g j p q y) included.
+its columns; narrower still, the pieces follow each other in lines, as plain text. The
+axis is as tall as its font needs, descenders (g j p q y) included.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from rnnlab.gui.look.symbols import char_symbol
 
 LABEL_GAP_PX = 2  # room between two neighbouring labels
 STRIP_PIECE = 10  # characters per piece of the strip (and columns between its tick marks)
-STRIP_GAP_PX = 8  # room between two pieces on one row
-MAX_STRIP_ROWS = 4  # narrower still, and the pieces crowd together on four rows
-SMALLEST_STRIP = 0.8  # the strip's font may shrink to 80% of the axis's to save a row
+STRIP_GAP_PX = 8  # room between two pieces on one row: they must not read as one
+MAX_STRIP_ROWS = 3  # narrower still, and the pieces simply follow each other in lines
+SMALLEST_STRIP = 0.75  # the strip's font may shrink to 75% of the axis's to save a row
 MIN_STRIP_PT = 7.0  # and never below 7 pt
+STRIP_SHARE = 0.35  # lines of text take at most this share of the plot's height
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class CharAxis(pg.AxisItem):
         # pieces k and k + rows share a row: their centres are rows * span apart
         span = max(STRIP_PIECE * scale, 1.0)
         rows = max(1, math.ceil((max(widths, default=0.0) + STRIP_GAP_PX) / span))
-        rows = min(rows, MAX_STRIP_ROWS)
+        if rows > MAX_STRIP_ROWS:  # too narrow to stay near the columns: readable lines of text
+            return self._wrapped(chunks, widths, metrics)
         lefts = [(a * scale + min(len(text), STRIP_PIECE) * scale / 2) - w / 2
                  for (a, text), w in zip(chunks, widths)]
         right_end = self.geometry().width()
@@ -155,6 +158,24 @@ class CharAxis(pg.AxisItem):
         pieces = [StripPiece(a, text, x, w, k % rows) for k, ((a, text), x, w) in enumerate(zip(chunks, lefts, widths))]
         return rows, pieces
 
+    def _wrapped(self, chunks, widths, metrics: QtGui.QFontMetricsF) -> tuple[int, list[StripPiece]]:
+        """The pieces one after another in lines; at most STRIP_SHARE of the plot's height
+        (the map comes first), the last line ending in "…" when the text is cut."""
+        plot = self.parentItem()
+        room = plot.boundingRect().height() * STRIP_SHARE if plot is not None else 0.0
+        max_rows = max(1, int(room // metrics.height()))
+        pieces, x, row = [], 0.0, 0
+        for (a, text), w in zip(chunks, widths):
+            if x > 0 and x + w > self.geometry().width():
+                x, row = 0.0, row + 1
+            if row == max_rows:  # no room for more: mark the cut on the last piece
+                last = pieces[-1]
+                pieces[-1] = StripPiece(last.first, last.text[:-1] + "…", last.x, last.width, last.row)
+                break
+            pieces.append(StripPiece(a, text, x, w, row))
+            x += w + STRIP_GAP_PX
+        return min(row + 1, max_rows), pieces
+
     def drawPicture(self, p, axisSpec, tickSpecs, textSpecs) -> None:  # noqa: N802 - pyqtgraph's name
         super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
         if self.mode == "strip" and self._symbols:
@@ -164,10 +185,15 @@ class CharAxis(pg.AxisItem):
         font, _rows, pieces = self.strip_layout()
         metrics = QtGui.QFontMetricsF(font)
         p.setFont(font)
-        p.setPen(self.textPen())
-        top = self._text_top() + metrics.ascent()
+        pen = self.textPen()
+        band = QtGui.QColor(pen.color())
+        band.setAlpha(24)  # a faint band behind each piece shows where it starts and ends
+        top = self._text_top()
         for piece in pieces:
-            p.drawText(QtCore.QPointF(piece.x, top + piece.row * metrics.height()), piece.text)
+            y = top + piece.row * metrics.height()
+            p.fillRect(QtCore.QRectF(piece.x - 2, y, piece.width + 4, metrics.height()), band)
+            p.setPen(pen)
+            p.drawText(QtCore.QPointF(piece.x, y + metrics.ascent()), piece.text)
 
     def _text_top(self) -> float:
         return max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
