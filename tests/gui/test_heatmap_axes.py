@@ -1,6 +1,7 @@
 """The heatmap's axes as drawn: every character in order (or the text as a strip), full-height
 labels, and unit numbers that survive a resize, at the classroom model's 512 units too."""
 
+import numpy as np
 import pytest
 import torch
 from PySide6 import QtGui
@@ -10,6 +11,7 @@ from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.nn.probe import probe
 from rnnlab.gui.explain.heatmap_panel import MAX_CHARS, HeatmapPanel
 from rnnlab.gui.plots.char_axis import MIN_STRIP_PT, STRIP_PIECE, shown_symbol
+from rnnlab.gui.plots.heatmap_view import HeatmapView
 
 HELLO = "hello world"
 LONG = ("hello world\n" * 10)[:MAX_CHARS]
@@ -114,7 +116,7 @@ def test_unit_numbers_stay_after_a_resize_to_a_large_size(panel, qtbot):
     panel.set_probe(_probe(HELLO, hidden=512))  # the classroom GRU's 512 units
     left = panel.view.plot.getAxis("left")
     qtbot.waitUntil(lambda: len(_drawn(left)) >= 3)
-    for width, height in ((1900, 1150), (800, 500), (1400, 900)):
+    for width, height in ((1900, 1150), (800, 500), (1400, 900), (1280, 731), (1024, 613), (1600, 1000)):
         _resize_and_wait(qtbot, panel, width, height)
         qtbot.waitUntil(lambda: len(_drawn(left)) >= 3)
         spots = _drawn(left)
@@ -125,3 +127,24 @@ def test_unit_numbers_stay_after_a_resize_to_a_large_size(panel, qtbot):
         assert min(gaps) >= QtGui.QFontMetricsF(left.style["tickFont"]).height()  # never touching
     panel.select_unit(300)  # the followed unit is marked among the numbers
     qtbot.waitUntil(lambda: "300 ▶" in [text for _, _, text in _drawn(left)])
+
+
+def test_a_cramped_map_shows_the_text_in_lines_and_keeps_its_room(qtbot):
+    view = HeatmapView(lambda _where: None, lambda _unit: None)
+    qtbot.addWidget(view.widget)
+    view.widget.resize(300, 260)
+    view.widget.show()
+    qtbot.waitExposed(view.widget)
+    view.show(np.zeros((MAX_CHARS, 16), dtype=np.float32), (-1.0, 1.0), True, LONG)
+    axis = view.char_axis
+    qtbot.waitUntil(lambda: axis.mode == "strip" and axis.geometry().height() == axis.maximumHeight())
+    font, rows, pieces = axis.strip_layout()
+    assert rows > 1 and [piece.row for piece in pieces] == sorted(piece.row for piece in pieces)  # lines
+    shown = "".join(piece.text for piece in pieces)
+    full = "".join(shown_symbol(ch) for ch in LONG)
+    assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))  # in order, cut visibly
+    for a, b in zip(pieces, pieces[1:]):
+        assert b.row > a.row or a.x + a.width < b.x  # one after another on a line
+    assert all(piece.x + piece.width <= axis.geometry().width() + 0.5 for piece in pieces)
+    # the map keeps most of the height: the lines take at most about a third of the plot
+    assert rows * QtGui.QFontMetricsF(font).height() <= 0.36 * view.plot.boundingRect().height()
