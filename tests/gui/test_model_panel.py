@@ -48,7 +48,7 @@ def test_apply_preset_sets_fields_and_emits(panel, qtbot):
     assert blocker.args[0] is PRESETS["big"]
     assert panel.presetCombo.currentText() == "big"
     assert panel.model_config(50) == PRESETS["big"].model_config(50)
-    assert panel.dropoutSpin.value() == pytest.approx(0.1)
+    assert panel.embeddingSpin.value() == 64 and panel.hiddenSpin.value() == 512
     with qtbot.waitSignal(panel.preset_applied) as blocker:  # the combo applies too
         panel.presetCombo.setCurrentIndex(panel.presetCombo.findData("tiny"))
     assert blocker.args[0].name == "tiny" and panel.hiddenSpin.value() == 32
