@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QPushButton
 from window_helpers import Answers, child
 
 from rnnlab.gui import MainWindow
+from rnnlab.gui.panels.sampling_controller import PERIODIC_METER_NOTE
 from rnnlab.gui.panels.sampling_panel import SamplingPanel
 
 FIRST_SAMPLE_S = 20  # what a class waits at most, on a 2-core laptop
@@ -29,10 +30,13 @@ def test_a_fresh_window_writes_text_by_itself_soon_after_start(qtbot, monkeypatc
     seconds = time.monotonic() - started
     print(f"first sample {seconds:.1f} s after Start")
     assert panel.text().startswith("— step ") and session.state == "running"
+    qtbot.waitUntil(lambda: panel.last_memorisation() is not None, timeout=30_000)  # the first is checked
 
     panel.autoSampleSpin.setValue(panel.autoSampleSpin.minimum())  # 1 s: the next comes soon
     qtbot.waitUntil(lambda: panel.text().count("— step ") >= 2 and not panel.is_generating(),
                     timeout=30_000)
+    # the memorisation check costs ~1 s of CPU here: not for every periodic sample
+    assert panel.memorisationLabel.text() == PERIODIC_METER_NOTE and panel.last_memorisation() is None
     panel.autoSampleCheck.setChecked(False)  # the teacher turns it off
     qtbot.waitUntil(lambda: not panel.is_generating(), timeout=30_000)
     text, trained = panel.text(), session.trainer.train_seconds

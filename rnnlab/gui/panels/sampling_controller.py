@@ -18,6 +18,9 @@ from rnnlab.gui.workers.sampling_worker import CopyLater, shutdown, start_sampli
 from rnnlab.gui.workers.training_session import TrainingSession
 
 FIRST_SAMPLE_S = 3.0  # of training: after the thread count is measured (~14 steps), not during it
+METER_EVERY_S = 60.0  # of training between memorisation checks of periodic samples
+PERIODIC_METER_NOTE = ("Copied from the training text: checked on every Generate, and once a minute "
+                       "for the samples written by themselves.")
 
 
 class SamplingController(QObject):
@@ -43,6 +46,8 @@ class SamplingController(QObject):
         self.last_request: tuple | None = None  # (SampleSettings, training step) of the latest sample
         self._auto_since: float | None = None  # trainer.train_seconds when the wait for the next began
         self._sampled = False  # this model has had a sample: the next waits the whole interval
+        self._periodic = False  # the sample under way was started by on_step, not asked for
+        self._metered_at: float | None = None  # train_seconds of the last periodic sample checked
         session.model_replaced.connect(self._on_session_model_replaced)
         session.state_changed.connect(self._on_session_state)
         self.set_model_available(False)
@@ -60,7 +65,7 @@ class SamplingController(QObject):
         if trainer is None:
             self.panel.show_error("Train or open a model first.")
             return
-        self.busy, self._sampled = True, True
+        self.busy, self._sampled, self._periodic = True, True, False
         self.last_request = (settings, trainer.step_count)
         self.panel.begin(title)
         # the copy waits for the training step in progress in the sampling thread, not here
@@ -78,6 +83,19 @@ class SamplingController(QObject):
         wait = seconds if self._sampled else min(seconds, FIRST_SAMPLE_S)
         if trainer.train_seconds - self._auto_since >= wait:
             self.generate(self.panel.settings(), f"— step {step:,} —")
+            self._periodic = True
+
+    def meter_wanted(self) -> bool:
+        """Whether the sample just finished gets the memorisation check (about a second of
+        CPU on a 2M-character text, taken from training): every asked-for sample, a
+        periodic one once per METER_EVERY_S of training."""
+        trainer = self.session.trainer
+        if not self._periodic or trainer is None:
+            return True
+        if self._metered_at is not None and trainer.train_seconds - self._metered_at < METER_EVERY_S:
+            return False
+        self._metered_at = trainer.train_seconds
+        return True
 
     def set_model_available(self, available: bool) -> None:
         self.panel.set_available(available, "" if available else "Train or open a model first")
@@ -90,7 +108,7 @@ class SamplingController(QObject):
             self.worker.stop()
             self._discarding = True
         self.last_request = None
-        self._auto_since, self._sampled = None, False
+        self._auto_since, self._sampled, self._metered_at = None, False, None
         self.panel.clear()
 
     def shutdown(self) -> bool:

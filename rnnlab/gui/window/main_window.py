@@ -21,7 +21,7 @@ from rnnlab.gui.look.prompts import Prompts
 from rnnlab.gui.look.widgets import ColumnScroll
 from rnnlab.gui.panels.data_panel import DataPanel
 from rnnlab.gui.panels.model_panel import ModelPanel
-from rnnlab.gui.panels.sampling_controller import SamplingController
+from rnnlab.gui.panels.sampling_controller import PERIODIC_METER_NOTE, SamplingController
 from rnnlab.gui.panels.sampling_panel import SamplingPanel
 from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS, TrainingPanel
 from rnnlab.gui.plots.loss_plot import LossPlotPanel
@@ -298,6 +298,9 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.explain.refresh_sample()
         sample, trainer = self.sampling_panel.last_sample(), self.session.trainer
         if sample and trainer is not None:
+            if not self.sampling.meter_wanted():  # ~1 s of CPU on a 2M-character text: not every 6 s
+                self.sampling_panel.show_memorisation_note(PERIODIC_METER_NOTE)
+                return
             skipped = start_memorisation(self.memorisation, sample, trainer.corpus)
             if skipped:
                 self.sampling_panel.show_memorisation_note(skipped)
