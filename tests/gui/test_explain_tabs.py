@@ -76,10 +76,10 @@ def test_step_through_and_temperature_use_a_snapshot_of_the_model(window, qtbot)
     temperature = window.explain.temperature
     temperature.findChild(QSpinBox, "tempLengthSpin").setValue(40)
     assert temperature.generate()
-    qtbot.waitUntil(lambda: temperature.is_running(), timeout=10000)
-    qtbot.waitUntil(lambda: not temperature.is_running(), timeout=10000)
-    outputs = temperature.outputs()
-    assert len(outputs) == len(temperature.temperatures()) and all(len(text) == 40 for text in outputs)
+    # 40 characters can be written before a poll would see the view running: wait for the texts.
+    qtbot.waitUntil(lambda: not temperature.is_running() and len(temperature.outputs()) > 0
+                    and all(len(text) == 40 for text in temperature.outputs()), timeout=10000)
+    assert len(temperature.outputs()) == len(temperature.temperatures())
 
 
 def test_next_char_view_reads_the_last_sample(window, qtbot):
