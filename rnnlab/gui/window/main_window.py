@@ -191,8 +191,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
 
     def discard_model(self) -> None:
         """Drop the model and its curves without asking (callers have asked)."""
-        self.session.reset()
-        self.sampling.reset()
+        self.session.reset()  # its model_replaced empties the sampling panel
         self.loss_plot.clear()
         self.status.reset()
         self.message_bar.hide()
