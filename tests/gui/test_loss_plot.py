@@ -241,17 +241,17 @@ def test_baseline_line_follows_units_and_log(panel, qtbot):
     panel._flush()
     line = panel.baseline_line
     assert line.isVisible() and line.value() == pytest.approx(1.5)
-    assert "5-gram baseline 1.50 nats/char" in line.label.toPlainText()
+    assert panel.baseline_text() == "5-gram baseline 1.50 nats/char"  # its legend entry
     panel.units_combo.setCurrentIndex(1)
     panel._flush()
-    assert line.value() == pytest.approx(1.5 / LN2) and "bits/char" in line.label.toPlainText()
+    assert line.value() == pytest.approx(1.5 / LN2) and "bits/char" in panel.baseline_text()
     panel.log_check.setChecked(True)
     panel._flush()
     assert line.value() == pytest.approx(math.log10(1.5 / LN2))
     assert _shows_all(panel, 1, 50, math.log10(1.5 / LN2), math.log10(1.5 / LN2))
     panel.set_baseline(None)
     panel._flush()
-    assert not line.isVisible()
+    assert not line.isVisible() and panel.baseline_text() == ""
 
 
 def test_a_long_run_is_drawn_with_at_most_two_points_a_pixel(panel, qtbot):

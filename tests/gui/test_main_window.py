@@ -250,8 +250,8 @@ def test_loss_plot_shows_the_ngram_baseline_of_the_text(window, qtbot):
     qtbot.waitUntil(lambda: window.loss_plot.baseline() is not None, timeout=10000)
     expected = validation_loss(window.data_panel.corpus(), BASELINE_ORDER, max_chars=GUI_EVAL_CHARS)
     assert window.loss_plot.baseline() == pytest.approx(expected)
-    label = window.loss_plot.baseline_line.label
-    qtbot.waitUntil(lambda: label.toPlainText().startswith(f"{BASELINE_ORDER}-gram baseline "), timeout=5000)
+    plot = window.loss_plot  # the line's words are its legend entry
+    qtbot.waitUntil(lambda: plot.baseline_text().startswith(f"{BASELINE_ORDER}-gram baseline "), timeout=5000)
 
 
 def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(window, qtbot, monkeypatch):
@@ -266,8 +266,7 @@ def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(windo
     expected = validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS, max_train_chars=3000)
     assert window.loss_plot.baseline() == pytest.approx(expected)
     assert expected != pytest.approx(validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS))
-    label = window.loss_plot.baseline_line.label
-    qtbot.waitUntil(lambda: "fitted on the last 3k" in label.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "fitted on the last 3k" in window.loss_plot.baseline_text(), timeout=5000)
 
 
 def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):

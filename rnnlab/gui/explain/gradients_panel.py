@@ -27,6 +27,7 @@ from PySide6 import QtCore, QtWidgets
 
 from rnnlab.gui.explain.header import ExplainHeader
 from rnnlab.gui.look import colors
+from rnnlab.gui.look.top_legend import add_top_legend
 from rnnlab.gui.plots.loss_series import LossSeries
 from rnnlab.gui.plots.plot_parts import CompactAxis
 from rnnlab.gui.plots.plot_range import follow_x, follow_y
@@ -84,8 +85,7 @@ class GradientsPanel(QtWidgets.QWidget):
         _label(item, "characters back from the prediction", "gradient norm (log)")
         item.setLogMode(y=True)
         item.getViewBox().invertX(True)  # 0 (the last character) on the right: time runs left to right
-        # legend bottom right: the flow is highest there (the last characters), so that corner is free
-        colors.add_legend(item, offset=(-8, -8), pt=9, alpha=210)
+        add_top_legend(item, pt=9)  # above the data, under the title: never over the curves
 
     def _build_norm_plot(self) -> None:
         self.norm_plot = plot = _plot_widget("gradNormPlot", CompactAxis("bottom"))
@@ -93,7 +93,7 @@ class GradientsPanel(QtWidgets.QWidget):
         colors.set_title(item, "whole gradient per training step", 10)
         _label(item, "training step", "gradient norm (log)")
         item.setLogMode(y=True)
-        colors.add_legend(item, offset=(-8, 8), pt=9, alpha=210)
+        add_top_legend(item, pt=9)
         self.raw_curve = item.plot(name="each step")
         colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
         self.smooth_curve = item.plot(name="smoothed")

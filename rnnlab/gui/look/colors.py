@@ -112,6 +112,9 @@ def _restyle_title(item: pg.PlotItem, look: theme.Look) -> None:
     if row is not None:
         item.titleLabel.setMaximumHeight(row)
         item.layout.setRowFixedHeight(0, row)
+    strip = getattr(item, "_rnnlab_top_strip", None)  # a legend above the data (top_legend.py)
+    if strip is not None:
+        strip.refit()
 
 
 def add_legend(item: pg.PlotItem, offset: tuple[float, float], pt: float = 10, alpha: int = 140) -> pg.LegendItem:
@@ -119,11 +122,12 @@ def add_legend(item: pg.PlotItem, offset: tuple[float, float], pt: float = 10, a
     of 255) of the plot's colour, so that curves passing under it still show."""
     legend = item.addLegend(offset=offset)
     legend._rnnlab_style = (pt, alpha)
-    theme.follow(legend, _restyle_legend)
+    theme.follow(legend, restyle_legend)
     return legend
 
 
-def _restyle_legend(legend: pg.LegendItem, look: theme.Look) -> None:
+def restyle_legend(legend: pg.LegendItem, look: theme.Look) -> None:
+    """A legend's labels and background in `look` (its `_rnnlab_style` = (pt, alpha))."""
     pt, alpha = legend._rnnlab_style
     background = look.colour("background")
     background.setAlpha(alpha)  # as see-through in every look: the curves under it still show
@@ -191,9 +195,11 @@ def style_line(line: pg.InfiniteLine, colour: str = AXIS, width: float = 1.5, da
     """A horizontal or vertical marker line and its label, as the look draws them."""
     def restyle(ln: pg.InfiniteLine, look: theme.Look) -> None:
         ln.setPen(look.pen(colour, width, dash))
-        if ln.label is not None:
+        if getattr(ln, "label", None) is not None:
             ln.label.setColor(look.colour(colour))
             ln.label.setFont(look.font(pt))
+            ln.label.fill = look.brush("background", alpha=170)  # curves under it do not strike it through
+            ln.label.update()
     theme.follow(line, restyle)
 
 

@@ -22,8 +22,9 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.train.events import LN2
 from rnnlab.core.train.trainer import History
-from rnnlab.gui.look import colors
+from rnnlab.gui.look import colors, theme
 from rnnlab.gui.look.flow_layout import FlowLayout
+from rnnlab.gui.look.top_legend import add_top_legend
 from rnnlab.gui.look.widget_image import widget_png
 from rnnlab.gui.plots.loss_series import LossSeries
 from rnnlab.gui.plots.lr_curve import LrCurve
@@ -52,12 +53,15 @@ class LossPlotPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
-        layout.addLayout(self._toolbar)
+        self.toolbar = QtWidgets.QWidget(objectName="lossToolbar")  # presentation mode hides it
+        self.toolbar.setLayout(self._toolbar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plot, 1)
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._update_labels()
+        theme.follow(self, LossPlotPanel._restyle)
 
     # --- construction ---------------------------------------------------------------
 
@@ -95,10 +99,10 @@ class LossPlotPanel(QtWidgets.QWidget):
     def _build_plot(self) -> None:
         self.plot = colors.loss_plot_widget("lossPlot", 140, axisItems={"bottom": CompactAxis("bottom")})
         item = self.plot.getPlotItem()
-        colors.add_legend(item, offset=(-8, 8), pt=10, alpha=140)  # see-through: curves may pass under it
-        self.raw_curve = item.plot(name="training, each step")
+        add_top_legend(item, pt=10)  # above the data: over it, it hid the curve on a small plot
+        self.raw_curve = item.plot(name="each step")
         colors.style_pen(self.raw_curve, colors.BLUE, 1, alpha=75)
-        self.smooth_curve = item.plot(name="training, smoothed")
+        self.smooth_curve = item.plot(name="smoothed")
         colors.style_pen(self.smooth_curve, colors.DARK_BLUE, 2.5)
         self.val_curve = item.plot(symbol="o", name="validation")
         colors.style_pen(self.val_curve, colors.ORANGE, 2)
@@ -106,12 +110,15 @@ class LossPlotPanel(QtWidgets.QWidget):
         for curve in (self.raw_curve, self.smooth_curve):
             colors.draw_thinned(curve)
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
-        self.baseline_line = pg.InfiniteLine(angle=0, movable=False, label="",
-                                             labelOpts={"position": 0.02, "anchors": [(0, 0), (0, 0)]})
+        self.baseline_line = pg.InfiniteLine(angle=0, movable=False)
         colors.style_line(self.baseline_line, colors.AXIS, 1.5)
         self.baseline_line.setObjectName("lossBaselineLine")
         self.baseline_line.hide()
         item.addItem(self.baseline_line, ignoreBounds=True)
+        # the line's words go in the legend: written on the line, the curves struck them
+        # through, and on a short plot the view had to grow far below the data to show them
+        self.baseline_key = pg.PlotDataItem()
+        colors.style_pen(self.baseline_key, colors.AXIS, 1.5, dash=True)
         self.lr_curve = LrCurve(item)
 
     # --- data in ----------------------------------------------------------------------
@@ -225,7 +232,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         ev = np.array([(e[1] if use_chars else e[0], e[2]) for e in sorted(self._evals)], dtype=np.float64)
         ev = ev.reshape(-1, 2)
         set_curve(self.val_curve, ev[:, 0], ev[:, 1] * scale, True, log)
-        if self.lr_check.isChecked():
+        if self.lr_curve.curve.isVisible():
             self.lr_curve.draw(x, s.lr[:n], s.lr_max)
         self._draw_baseline(scale, log)
         self._follow_data(x, ev, scale, log)
@@ -234,10 +241,32 @@ class LossPlotPanel(QtWidgets.QWidget):
         b = self._baseline
         visible = b is not None and math.isfinite(b) and b > 0
         self.baseline_line.setVisible(visible)
+        legend = self.plot.getPlotItem().legend
+        text = ""
         if visible:
             self.baseline_line.setPos(math.log10(b * scale) if log else b * scale)
             unit = "bits" if scale != 1.0 else "nats"
-            self.baseline_line.label.setFormat(baseline_text(self._baseline_label, b * scale, unit))
+            name, _, note = baseline_text(self._baseline_label, b * scale, unit).partition("\n")
+            text = name if theme.presentation() or not note else f"{name} ({note})"
+        label = legend.getLabel(self.baseline_key)
+        if not visible and label is not None:
+            legend.removeItem(self.baseline_key)
+        elif visible and label is None:
+            legend.addItem(self.baseline_key, text)
+        elif visible and label.text != text:
+            label.setText(text)
+            self.plot.getPlotItem()._rnnlab_top_strip.refit()  # a longer or shorter entry
+
+    def baseline_text(self) -> str:
+        """What the baseline's legend entry says ("" without a line)."""
+        label = self.plot.getPlotItem().legend.getLabel(self.baseline_key)
+        return label.text if label is not None else ""
+
+    def _restyle(self, look) -> None:
+        """Presentation mode draws no learning rate (fewer things; the toolbar that turns it
+        on is hidden) and the baseline's entry without its note; the normal look as chosen."""
+        self._on_lr_toggled(self.lr_check.isChecked() and not look.presentation)
+        self._mark_dirty()
 
     def _follow_data(self, x: np.ndarray, ev: np.ndarray, scale: float, log: bool) -> None:
         view = self.plot.getPlotItem().getViewBox()
@@ -257,18 +286,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         ys = [y * scale for y in ys]
         if log:
             ys = [math.log10(y) for y in ys if y > 0]
-        if self.baseline_line.isVisible() and xs:
-            ys.append(self._under_the_baseline_label(view))
         follow_view(view, xs, ys)
-
-    def _under_the_baseline_label(self, view) -> float:
-        """Where the baseline's label (drawn under its line) ends, in view coordinates, so
-        that the view keeps it in sight."""
-        lines = self.baseline_line.label.format.count("\n") + 1
-        low, high = view.viewRange()[1]
-        per_pixel = (high - low) / max(view.height(), 1.0)
-        text_px = QtGui.QFontMetricsF(self.baseline_line.label.textItem.font()).height() * (lines + 0.5)
-        return self.baseline_line.value() - text_px * per_pixel
 
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()

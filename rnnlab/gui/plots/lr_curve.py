@@ -45,6 +45,12 @@ class LrCurve:
         self.curve.setVisible(visible)
         self.view.setVisible(visible)
         self.item.showAxis("right", visible)
+        legend = self.item.legend
+        if legend is not None and visible != (legend.getLabel(self.curve) is not None):
+            if visible:  # no entry for a curve not drawn
+                legend.addItem(self.curve, "learning rate")
+            else:
+                legend.removeItem(self.curve)
 
     def draw(self, x: np.ndarray, lr: np.ndarray, highest: float) -> None:
         set_curve(self.curve, x, lr, True, False)
