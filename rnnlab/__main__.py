@@ -1,7 +1,7 @@
-"""`python -m rnnlab` runs the same command line as `rnnlab`."""
+"""`python -m rnnlab` runs the same command line as `rnnlab` (the splash first when it opens the window)."""
 
 import sys
 
-from rnnlab.cli.main import main
+from rnnlab.launch import main
 
 sys.exit(main())
