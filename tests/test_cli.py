@@ -227,3 +227,12 @@ def test_check_writable_leaves_nothing_behind(tmp_path):
     from rnnlab.core.io.atomic import check_writable
     assert check_writable(tmp_path / "x.rnnlab") == tmp_path / "x.rnnlab"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_built_in_text_brings_its_own_preset_and_says_so(capsys, tmp_path):
+    out_file = tmp_path / "copy.rnnlab"
+    code, out, err = run_cli(capsys, "train", "builtin:copy,length=20000", "--steps", "2", "--threads", "1",
+                             "--out", str(out_file))
+    assert code == 0 and "using the memory preset, made for builtin:copy" in err
+    model = load_model(str(out_file))[0]
+    assert (model.config.cell, model.config.hidden, model.config.embedding) == ("lstm", 128, 16)

@@ -63,3 +63,27 @@ def test_bad_options_give_one_error_line(capsys, argv, words):
     code, out, err = run_cli(capsys, "race", TEXT, *SMALL, *argv)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and words in err and err.count("\n") == 1
+
+
+def test_the_copy_task_race_scores_the_copying_with_the_memory_preset(capsys):
+    code, out, err = run_cli(capsys, "race", "builtin:copy,length=20000", "--cells", "rnn,lstm",
+                             "--steps", "3", "--threads", "1", "--json")
+    assert code == 0
+    records = json_lines(out)
+    assert "using the memory preset" in records[0]["message"]
+    start, done = records[1], records[-1]
+    assert [c["hidden"] for c in start["contenders"]][1] == 128  # the memory preset's LSTM
+    for row in done["runs"]:
+        copy = row["copy"]
+        assert copy["tried"] == 20 and 0 <= copy["copied"] <= 20 and copy["copy_loss"] > 0
+        assert copy["example"].count("|") == 2
+    code, out, err = run_cli(capsys, "race", "builtin:copy,length=20000", "--cells", "rnn,lstm",
+                             "--steps", "2", "--threads", "1")
+    head = out.splitlines()[0]
+    assert code == 0 and "copied half" in head and "copies" in head
+    assert out.count(" wrote: ") == 2 and "of 20" in out
+
+
+def test_other_texts_get_no_copy_columns(capsys):
+    code, out, _ = run_cli(capsys, "race", TEXT, *SMALL, "--cells", "rnn,lstm", "--steps", "2", "--json")
+    assert code == 0 and all("copy" not in row for row in json_lines(out)[-1]["runs"])

@@ -14,10 +14,11 @@ from rnnlab.cli.progress import TextReporter
 from rnnlab.core.data.corpus import load_corpus
 from rnnlab.core.io.atomic import check_writable
 from rnnlab.core.io.run_state import save_trainer
+from rnnlab.core.nn.copy_score import is_copy_task, score_copy
 from rnnlab.core.nn.model import count_parameters
 from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
-from rnnlab.core.train.presets import PRESETS, RACE_PRESET, get_preset
+from rnnlab.core.train.presets import PRESETS, RACE_PRESET, get_preset, preset_for
 from rnnlab.core.train.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
 
 DEFAULT_SECONDS = 60.0
@@ -29,8 +30,9 @@ def add_parser(sub) -> None:
                        description="Train 2-4 models on the same text and seed, taking turns on "
                                    "the CPU, then print a table of their validation losses.")
     p.add_argument("text", nargs="?", help="text file or builtin:NAME (default: the preset's)")
-    p.add_argument("--preset", choices=list(PRESETS), default=RACE_PRESET,
-                   help="starting settings (default: %(default)s)")
+    p.add_argument("--preset", choices=list(PRESETS),
+                   help=f"starting settings (default: {RACE_PRESET}, or the one made for a "
+                        f"built-in text, e.g. memory for builtin:copy)")
     m = p.add_argument_group("contenders")
     m.add_argument("--cells", default=",".join(DEFAULT_CELLS),
                    help="comma-separated cells, each optionally sized as CELL:LAYERSxHIDDEN "
@@ -54,8 +56,11 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     check_ranges(args)
+    chosen, args.preset = args.preset, preset_for(args.text, args.preset, RACE_PRESET)
     race = _make_race(args)
     out = JsonRaceOutput() if args.json else TextRaceOutput()
+    if chosen is None and args.preset != RACE_PRESET:
+        out.message(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
     for warning in race.corpus.warnings:
         out.message(f"warning: {warning}")
     out.start(race)
@@ -115,11 +120,13 @@ def _final(race: Race, index: int, out) -> dict:
         out.on_event(index, event)
         val = event.val_loss
     m = contender.model
+    copy = score_copy(trainer.model, race.corpus).to_dict() if is_copy_task(race.corpus) else None
     return {"run": index, "label": contender.label, "cell": m.cell, "layers": m.layers,
             "hidden": m.hidden, "params": count_parameters(m), "steps": trainer.step_count,
             "chars_seen": trainer.chars_seen, "train_seconds": trainer.train_seconds,
             "train_chars_per_s": trainer.chars_seen / trainer.train_seconds if trainer.train_seconds else 0.0,
-            "val_loss": val, "val_bpc": val / LN2, "out": index in race.out}
+            "val_loss": val, "val_bpc": val / LN2, "out": index in race.out,
+            **({"copy": copy} if copy else {})}
 
 
 def _file_name(result: dict) -> str:
@@ -201,13 +208,21 @@ class TextRaceOutput(TextReporter):
 
 
 def format_table(results: list[dict]) -> str:
+    copy = all("copy" in r for r in results)  # the copy task: does each contender remember?
     head = f"{'contender':<18}{'params':>10}{'steps':>9}{'chars/s':>10}{'train s':>9}" \
-           f"{'val loss':>10}{'bits/char':>11}"
+           f"{'val loss':>10}{'bits/char':>11}" + (f"{'copied half':>13}{'copies':>9}" if copy else "")
     rows = [head]
-    for r in sorted(results, key=lambda r: (r["out"], r["val_loss"])):
+    ranked = sorted(results, key=lambda r: (r["out"], r["val_loss"]))
+    for r in ranked:
         note = "  (out: diverged)" if r["out"] else ""
+        cells = (f"{r['copy']['copy_loss']:>13.3f}{r['copy']['copied']:>4} of {r['copy']['tried']:<2}"
+                 if copy else "")
         rows.append(f"{r['label']:<18}{r['params']:>10,}{r['steps']:>9,}{r['train_chars_per_s']:>10,.0f}"
-                    f"{r['train_seconds']:>9.1f}{r['val_loss']:>10.4f}{r['val_bpc']:>11.3f}{note}")
+                    f"{r['train_seconds']:>9.1f}{r['val_loss']:>10.4f}{r['val_bpc']:>11.3f}{cells}{note}")
     best = winner(results)
     rows.append(f"lowest validation loss: {best['label']}")
+    if copy:
+        rows.append("copied half: nats/char on each line's second copy (~0: remembered, ~1.39: "
+                    "not); copies: fresh strings written back exactly")
+        rows.extend(f"  {r['label']} wrote: {r['copy']['example']}" for r in ranked)
     return "\n".join(rows)

@@ -16,7 +16,7 @@ from rnnlab.core.train.device import DEVICES
 from rnnlab.core.train.events import EvalEvent, StepEvent
 from rnnlab.core.train.optim import OPTIMIZERS, SCHEDULES
 from rnnlab.core.train.precision import PRECISIONS
-from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset
+from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset, preset_for
 from rnnlab.core.train.thread_fit import fit_threads
 from rnnlab.core.train.trainer import Trainer
 
@@ -30,8 +30,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a model without the app",
                        description="Train a character-level model on TEXT (a file or builtin:NAME).")
     p.add_argument("text", nargs="?", help="text file or builtin:NAME (default: the preset's)")
-    p.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET,
-                   help="starting settings (default: %(default)s)")
+    p.add_argument("--preset", choices=list(PRESETS),
+                   help=f"starting settings (default: {DEFAULT_PRESET}, or the one made for a "
+                        f"built-in text, e.g. memory for builtin:copy)")
     m = p.add_argument_group("model")
     m.add_argument("--cell", choices=CELLS)
     m.add_argument("--hidden", type=int, help="units per layer")
@@ -83,6 +84,9 @@ def add_text_options(p):
 def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
+    chosen, args.preset = args.preset, preset_for(args.text, args.preset, DEFAULT_PRESET)
+    if chosen is None and args.preset != DEFAULT_PRESET and not args.resume:
+        reporter.message(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
     trainer = _resume(args) if args.resume else _fresh(args)
     threads = fit_threads(trainer.config.threads, trainer.device)  # one trainer: the process is its own
     out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training

@@ -168,3 +168,22 @@ def test_closing_the_race_gives_the_keys_back_to_the_main_window(window, race, q
     QTest.keyClick(window, Qt.Key.Key_Space)  # Space: Start
     qtbot.waitUntil(lambda: window.session.state == "running", timeout=10_000)
     window.stop_training()
+
+
+def test_on_the_copy_task_the_standings_show_the_copied_half_and_the_copies(window, qtbot):
+    assert window.data_panel.load_source("builtin:copy,length=20000")
+    qtbot.waitUntil(lambda: window.data_panel.corpus() is not None
+                    and str(window.data_panel.corpus().source).startswith("builtin:copy"), timeout=20_000)
+    window.open_race()
+    race = window.race_window
+    race.controls.seconds_spin.setValue(1)
+    race.controls.cell_checks["gru"].setChecked(False)
+    try:
+        _run_race(race, qtbot)
+        standings = child(race, QLabel, "raceStandingsLabel").text()
+        assert "<th>copied half</th><th>copies</th>" in standings
+        for k in range(2):  # the final validation scored each contender's copying
+            row = standings.split("<tr>")[k + 2]
+            assert " of 20 <tt>" in row and row.count("|") == 2
+    finally:
+        assert race.shutdown()

@@ -49,6 +49,7 @@ class RaceWindow(QtWidgets.QWidget):
         self.reason = ""  # why the last race ended
         self._ended: tuple | None = None  # the last (thread, worker): kept until it has surely ended
         self._threads = 0
+        self._copy_scores: dict[int, dict] = {}
         self._copies = LatestJob("rnnlab-race-copy", self)  # done((race, settings), models, error)
         self._copies.done.connect(self._on_copied)
         self._build()
@@ -164,6 +165,7 @@ class RaceWindow(QtWidgets.QWidget):
             return False
         self.message.hide()
         self.race, self.reason = race, ""
+        self._copy_scores: dict[int, dict] = {}  # the copy task's last scores, by contender
         self.plot.set_runs(race.labels)
         self.columns.set_titles([(label, f"Samples from the {label}") for label in race.labels],
                                 [colors.ink(c) for c in colors.RUN_COLORS])
@@ -269,6 +271,8 @@ class RaceWindow(QtWidgets.QWidget):
 
     def _on_worker_evaluated(self, run: int, point: dict) -> None:
         self.plot.add_eval(run, point)
+        if "copy" in point:
+            self._copy_scores[run] = point["copy"]
 
     def _on_worker_warned(self, run: int, kind: str, message: str) -> None:
         if kind in ("out", "exploding", "restored"):
@@ -305,8 +309,10 @@ class RaceWindow(QtWidgets.QWidget):
         vals = [self.plot.last_val(k) for k in range(len(race.trainers))]
         known = [v for k, v in enumerate(vals) if v is not None and k not in race.out]
         leader = vals.index(min(known)) if known else None
+        copy = bool(self._copy_scores)  # the copy task: does each contender remember?
         rows = ["<tr><th align=left>contender</th><th>steps</th><th>chars/s</th>"
-                "<th>training loss</th><th>validation loss</th></tr>"]
+                "<th>training loss</th><th>validation loss</th>"
+                + ("<th>copied half</th><th>copies</th>" if copy else "") + "</tr>"]
         for k, (label, trainer) in enumerate(zip(race.labels, race.trainers)):
             speed = trainer.chars_seen / trainer.train_seconds if trainer.train_seconds else 0.0
             smooth = self.plot.last_smoothed(k)
@@ -314,10 +320,23 @@ class RaceWindow(QtWidgets.QWidget):
             rows.append(
                 f'<tr><td style="color:{colors.ink(colors.RUN_COLORS[k])}"><b>{html.escape(label)}</b></td>'
                 f"<td align=right>{trainer.step_count:,}</td><td align=right>{speed:,.0f}</td>"
-                f"<td align=right>{_fmt(smooth)}</td><td align=right><b>{_fmt(vals[k])}</b>{mark}</td></tr>")
+                f"<td align=right>{_fmt(smooth)}</td><td align=right><b>{_fmt(vals[k])}</b>{mark}</td>"
+                f"{_copy_cells(self._copy_scores.get(k)) if copy else ''}</tr>")
+        if copy:
+            rows.append('<tr><td colspan="7"><i>copied half: loss on each line\'s second copy '
+                        '(near 0: it remembers; near 1.39: it does not). copies: fresh strings '
+                        'written back exactly.</i></td></tr>')
         done = {"budget": "Race over.", "stopped": "Stopped.", "out": "Every contender diverged."}
         caption = f"<p>{done[self.reason]}</p>" if self.reason in done else ""
         self.standings.setText(f'{caption}<table cellspacing="0" cellpadding="3">{"".join(rows)}</table>')
+
+
+def _copy_cells(score: dict | None) -> str:
+    if score is None:
+        return "<td align=right>–</td><td>–</td>"
+    example = html.escape(score["example"])
+    return (f"<td align=right><b>{score['copy_loss']:.3f}</b></td>"
+            f"<td>{score['copied']} of {score['tried']} <tt>{example}</tt></td>")
 
 
 def _fmt(value: float | None) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from rnnlab.core import logs
+from rnnlab.core.nn.copy_score import is_copy_task, score_copy
 from rnnlab.core.train.events import StepEvent, WarningEvent
 from rnnlab.core.train.race import Race
 from rnnlab.gui.workers.training_worker import IDLE_POLL, METRICS_INTERVAL
@@ -29,7 +30,7 @@ EVAL_SECONDS = 10.0  # s of each contender's training between validation passes 
 
 class RaceWorker(QObject):
     metrics = Signal(object)  # list of dicts: run, steps, seconds, chars, losses (np arrays)
-    evaluated = Signal(int, object)  # run, dict: step, seconds, chars, val_loss
+    evaluated = Signal(int, object)  # run, dict: step, seconds, chars, val_loss (+ copy: the copy task's scores)
     warned = Signal(int, str, str)  # run, kind, message
     state_changed = Signal(str)  # "running" | "paused"
     failed = Signal(str)
@@ -45,6 +46,7 @@ class RaceWorker(QObject):
         self._stop, self._paused, self._wake = threading.Event(), threading.Event(), threading.Event()
         self._pending: dict[int, list[tuple[StepEvent, float]]] = {}
         self._last_flush = 0.0
+        self._copy_task = is_copy_task(race.corpus)  # then each validation also scores the copying
 
     # ----- called from the GUI thread -----
     def pause(self) -> None:
@@ -124,8 +126,10 @@ class RaceWorker(QObject):
         trainer = self.race.trainers[index]
         with self.lock:
             event = trainer.evaluate(self._eval_chars)
-        self.evaluated.emit(index, {"step": event.step, "seconds": trainer.train_seconds,
-                                    "chars": event.chars_seen, "val_loss": event.val_loss})
+            copy = score_copy(trainer.model, self.race.corpus) if self._copy_task else None
+        point = {"step": event.step, "seconds": trainer.train_seconds, "chars": event.chars_seen,
+                 "val_loss": event.val_loss}
+        self.evaluated.emit(index, {**point, **({"copy": copy.to_dict()} if copy else {})})
 
     def _evaluate_all(self) -> None:
         for index, trainer in enumerate(self.race.trainers):
