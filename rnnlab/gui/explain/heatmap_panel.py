@@ -110,10 +110,11 @@ class HeatmapPanel(QtWidgets.QWidget):
 
     def _build_layout(self) -> None:
         controls = FlowLayout()
-        for widget in (self.layer_combo, self.quantity_combo, QtWidgets.QLabel("text:"), self.source_combo,
+        self.source_label = QtWidgets.QLabel("text:")
+        for widget in (self.layer_combo, self.quantity_combo, self.source_label, self.source_combo,
                        self.text_edit):
             controls.addWidget(widget)
-        readout = FlowLayout()
+        readout = FlowLayout(spacing=24)  # the read-out and the unit's caption: apart, or they read as one
         readout.addWidget(self.hover_label)
         readout.addWidget(self.caption_label)
         layout = QtWidgets.QVBoxLayout(self)
@@ -240,7 +241,8 @@ class HeatmapPanel(QtWidgets.QWidget):
 
     def _refresh_hover(self) -> None:
         text = self.describe_at(*self._hover) if self._hover else ""
-        self.hover_label.setText(text or "point at the heatmap to read a value")
+        self.hover_label.setText(text or ("point at the heatmap to read a value" if self._unit is not None
+                                          else "point to read a value, click a row to follow a unit"))
 
     def select_unit(self, unit: int | None) -> None:
         """Follow one unit (a row): colour the text by it; it stays selected across probes."""
@@ -259,13 +261,17 @@ class HeatmapPanel(QtWidgets.QWidget):
             self._unit = None  # the new model has fewer units
         self.view.highlight_row(self._unit)
         if self._unit is None or data is None:
-            self.caption_label.setText("click a row to follow one unit")
+            self.caption_label.setText("")  # the hover line says how (one line, not two)
+            self.caption_label.hide()
+            self._refresh_hover()
             self.unit_view.clear()
             self.unit_view.hide()  # room for the heatmap until a unit is chosen
             self.unit_html = ""
             return
         label = QUANTITIES[self.quantity_combo.currentData() or "h"][0]
         self.caption_label.setText(f"unit {self._unit} of layer {self.layer_combo.currentIndex() + 1} ({label})")
+        self.caption_label.show()
+        self._refresh_hover()
         text = (self._result.text or "")[: data.shape[0]]
         symbols = [char_symbol(ch, space=" ") for ch in text]
         self.unit_html = colors.activation_html(symbols, data[: len(text), self._unit],

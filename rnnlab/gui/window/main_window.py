@@ -7,7 +7,7 @@ import os
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from rnnlab.core import logs
@@ -16,6 +16,7 @@ from rnnlab.core.io.lesson import PANELS
 from rnnlab.core.train.presets import DEFAULT_CORPUS
 from rnnlab.gui.explain.heatmap_panel import HeatmapPanel
 from rnnlab.gui.explain.tabs import ExplainTabs
+from rnnlab.gui.explain.view_chooser import ViewChooser
 from rnnlab.gui.look import settings
 from rnnlab.gui.look.prompts import Prompts
 from rnnlab.gui.look.widgets import ColumnScroll
@@ -25,12 +26,14 @@ from rnnlab.gui.panels.sampling_controller import PERIODIC_METER_NOTE, SamplingC
 from rnnlab.gui.panels.sampling_panel import SamplingPanel
 from rnnlab.gui.panels.training_panel import GUI_EVAL_CHARS, TrainingPanel
 from rnnlab.gui.plots.loss_plot import LossPlotPanel
+from rnnlab.gui.window import window_fit
 from rnnlab.gui.window.autosaver import Autosaver, offer_restore
 from rnnlab.gui.window.checkpoint_actions import CheckpointActions
 from rnnlab.gui.window.classroom_actions import ClassroomActions
 from rnnlab.gui.window.menus import build_menus, shortcuts_text
 from rnnlab.gui.window.model_read_actions import ModelReadActions
 from rnnlab.gui.window.presentation import ViewModes
+from rnnlab.gui.window.presentation_layout import PresentationLayout
 from rnnlab.gui.window.status import MessageBar, TrainingStatus
 from rnnlab.gui.window.text_actions import TextActions
 from rnnlab.gui.workers.baseline import (
@@ -78,6 +81,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.actions = build_menus(self)
         self.view_modes = ViewModes(self, self.actions, self.main_splitter, self.center_splitter)
         self.status = TrainingStatus(self.statusBar())
+        self.presentation_layout = PresentationLayout(self)
         self.sampling = SamplingController(self, self.sampling_panel, self.session)
         self._wire()
         self._restore_settings()
@@ -102,7 +106,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.panel_boxes = {name: _group(title, panel) for name, title, panel in (
             ("text", "Text", self.data_panel), ("model", "Model", self.model_panel),
             ("training", "Training", self.training_panel), ("loss", "Loss", self.loss_plot),
-            ("inside", "Inside the network", self.explain), ("sampling", "Sampling", self.sampling_panel))}
+            ("inside", "Inside the network", self._inside()), ("sampling", "Sampling", self.sampling_panel))}
         controls = QWidget()
         column = QVBoxLayout(controls)
         for name in ("text", "model", "training"):
@@ -117,7 +121,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.main_splitter.addWidget(self.center_splitter)
         self.main_splitter.addWidget(self.panel_boxes["sampling"])
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([330, 630, 320])
+        self.main_splitter.setSizes([330, 630, 320])  # shared out for the screen once shown (window_fit)
+        self.splitters = {"columns": self.main_splitter, "centre": self.center_splitter}
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -128,6 +133,17 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         toolbar.setObjectName("trainingToolbar")
         toolbar.setMovable(False)
         toolbar.addWidget(self.training_panel.button_bar)
+
+    def _inside(self) -> QWidget:
+        """The views of "inside the network" under a chooser (buttons, or a list when presenting)."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.view_chooser = ViewChooser(self.explain)
+        column.addWidget(self.view_chooser)
+        column.addWidget(self.explain, 1)
+        return box
 
     def _wire(self) -> None:
         self.data_panel.corpus_loaded.connect(self._on_data_corpus_loaded)
@@ -365,16 +381,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
         self.explain.shutdown()
         self.end_model_reads()
         self.opening.shutdown()
-        settings.set_value("geometry", self.saveGeometry())
-        settings.set_value("splitter", self.main_splitter.saveState())
+        window_fit.save(self, self.splitters)
         event.accept()
 
     def _restore_settings(self) -> None:
-        geometry = settings.value("geometry", None)
-        if isinstance(geometry, (QByteArray, bytes)):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        state = settings.value("splitter", None)
-        if isinstance(state, (QByteArray, bytes)):
-            self.main_splitter.restoreState(state)
+        window_fit.restore(self, self.splitters)

@@ -6,11 +6,11 @@ Full screen returns to the window's previous state (maximised or normal) when it
 the menu's tick follows the window when something else (the window manager, a restored
 geometry) changes its state.
 
-Larger fonts make every panel wider. Switching presentation mode on shares the window's
-width out again: the sampling column and the settings column as narrow as they go, the
-plots in the middle the rest; when that leaves the plots less than CENTRE_MIN pixels (a
-1280x800 projector), the settings column is folded away (the splitter handle at the left
-edge brings it back). Switching it off puts the columns back as they were.
+Larger fonts make every panel wider, and presentation mode shows fewer things
+(presentation_layout.py). Switching it on shares the window's width out again: the
+settings column folded away (the splitter handle at the left edge brings it back), the
+sample SAMPLE_SHARE of the width, the plots in the middle the rest, the loss plot
+LOSS_SHARE of their height. Switching it off puts the columns back as they were.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from rnnlab.gui.look import settings, theme
 THEME_KEY = "view/theme"
 PRESENTATION_KEY = "view/presentation"
 THEME_ACTIONS = {"system": "use_system_theme", "light": "use_light_theme", "dark": "use_dark_theme"}
-CENTRE_MIN = 640  # px the plots keep in presentation mode before the settings column folds away
+SAMPLE_SHARE = 0.3  # of the width for the sample in presentation mode; the plots the rest
 LOSS_SHARE = 0.45  # of the middle column's height for the loss plot in presentation mode (its labels grew)
-FOLDED_MESSAGE = "Settings folded away: drag the left edge open"  # short: the status bar is full
+FOLDED_MESSAGE = "Settings: drag the left edge"  # short: at 1024 px the status bar has room for little more
 
 
 def stored_theme() -> str:
@@ -80,15 +80,21 @@ class ViewModes(QObject):
         total = sum(sizes)
         minimum = [_needed_width(splitter.widget(k)) for k in range(3)]
         if on:
-            settings_width = minimum[0] if total - minimum[0] - minimum[2] >= CENTRE_MIN else 0
-            splitter.setSizes([settings_width, total - settings_width - minimum[2], minimum[2]])
-            if settings_width == 0:
-                self._window.statusBar().showMessage(FOLDED_MESSAGE, 10000)
+            sampling = max(minimum[2], round(SAMPLE_SHARE * total))
+            splitter.setSizes([0, total - sampling, sampling])  # the settings folded: fewer things
+            self._window.statusBar().showMessage(FOLDED_MESSAGE, 10000)
         elif self._sizes_before is not None:
             splitter.setSizes(self._sizes_before)
             self._sizes_before = None
         elif sizes[0] == 0:  # started in presentation mode, folded: open the settings again
             splitter.setSizes([minimum[0], max(total - minimum[0] - sizes[2], 0), sizes[2]])
+
+    def fit_columns(self) -> None:
+        """In presentation mode, its columns and rows again (the window's first layout
+        shared them out for the normal look)."""
+        splitter = self._splitter()
+        if theme.presentation() and splitter is not None:
+            self._share_width(splitter, True)
 
     def set_theme(self, name: str) -> None:
         """"system", "light" or "dark"."""
@@ -116,9 +122,10 @@ class ViewModes(QObject):
         if centre.count() != 2:
             return
         if on:
-            self._centre_before = centre.sizes()
-            total = sum(self._centre_before)
-            loss = max(round(LOSS_SHARE * total), self._centre_before[0])
+            if self._centre_before is None:  # not again when fit_columns shares them out anew
+                self._centre_before = centre.sizes()
+            total = sum(centre.sizes())
+            loss = round(LOSS_SHARE * total)
             centre.setSizes([loss, total - loss])
         elif self._centre_before:
             centre.setSizes(self._centre_before)
