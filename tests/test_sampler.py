@@ -79,7 +79,7 @@ def test_temperature_zero_is_greedy_and_matches_rerunning_prefix(cell, vocab):
     torch.manual_seed(1)
     m = CharRNN(ModelConfig(vocab_size=len(CHARS), cell=cell, hidden=12, layers=2, embedding=4))
     got = sample_text(m, vocab, SampleSettings(prime="ab", length=30, temperature=0))
-    assert got == greedy_by_rerunning_prefix(m, vocab, "ab", 30)
+    assert got == greedy_by_rerunning_prefix(m, vocab, "\nab", 30)  # a prime starts a line
 
 
 def test_greedy_probs(model, vocab):
@@ -109,9 +109,22 @@ def test_prime_read_once_then_one_step_per_char(model, vocab, monkeypatch):
     calls = record_calls(monkeypatch, model)
     out = list(sample_stream(model, vocab, SampleSettings(prime="abcdefg", length=25, seed=0)))
     assert len(out) == 25
-    assert calls[0] == ("model", [[int(i) for i in vocab.encode("abcdefg")]])
+    assert calls[0] == ("model", [[int(i) for i in vocab.encode("\nabcdefg")]])
     assert [c[0] for c in calls[1:]] == ["step"] * 24
     assert [c[1] for c in calls[1:]] == [s.index for s in out[:-1]]  # each drawn char is read next
+
+
+def test_a_prime_is_read_as_the_start_of_a_line(model, vocab, monkeypatch):
+    calls = record_calls(monkeypatch, model)
+    for prime, read in (("ab", "\nab"), ("\nab", "\nab"), ("", "\n"), ("a\nb", "\na\nb")):
+        calls.clear()
+        list(sample_stream(model, vocab, SampleSettings(prime=prime, length=1, seed=0)))
+        assert calls[0] == ("model", [[int(i) for i in vocab.encode(read)]]), prime
+    no_newline = Vocabulary(chars=list("abcdefgh "))
+    m = CharRNN(ModelConfig(vocab_size=len(no_newline), cell="lstm", hidden=8, layers=1))
+    calls = record_calls(monkeypatch, m)
+    list(sample_stream(m, no_newline, SampleSettings(prime="ab", length=1, seed=0)))
+    assert calls[0] == ("model", [[int(i) for i in no_newline.encode("ab")]])  # nothing to start a line with
 
 
 def test_stopping_early_stops_the_work(model, vocab, monkeypatch):
@@ -166,7 +179,7 @@ def test_probs_sum_to_one_and_model_prob_is_softmax(model, vocab):
     s = SampleSettings(prime="abc", length=1, temperature=0.7, top_k=5, top_p=0.9, seed=3)
     (first,) = list(sample_stream(model, vocab, s))
     with torch.no_grad():
-        logits, _ = model(torch.tensor([[int(i) for i in vocab.encode("abc")]]))
+        logits, _ = model(torch.tensor([[int(i) for i in vocab.encode("\nabc")]]))
     expected = torch.softmax(logits[0, -1].double(), 0)[first.index]
     assert first.model_prob == pytest.approx(float(expected), rel=1e-5)
     probs = next_char_distribution(logits[0, -1], 0.7, 5, 0.9)

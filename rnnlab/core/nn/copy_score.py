@@ -78,7 +78,7 @@ def score_copy(model: CharRNN, corpus: Corpus, *, chars: int = SCORE_CHARS, trie
     copied, example = 0, ""
     for n in range(tries):
         read, answer = copy_line(rng)
-        got = sample_text(model, corpus.vocab, SampleSettings(prime="\n" + read, length=len(answer),
+        got = sample_text(model, corpus.vocab, SampleSettings(prime=read, length=len(answer),
                                                                temperature=0.0))
         copied += got == answer
         if n == 0:

@@ -8,9 +8,12 @@ The prefix is never re-run, so every new character costs the same (O(1) per char
 prime goes through the model once, each new character through fast_step.py's numpy
 step. Stop early by dropping the generator. The prime itself is not yielded.
 
-Empty prime: the model needs something to read first, so generation starts after "\\n"
-(the start of a line) when "\\n" is in the vocabulary, else after the vocabulary's first
-character. That start character is fed to the model but not yielded.
+The prime starts a line: the model reads "\\n" first (when "\\n" is in the vocabulary and
+the prime does not start with it), because a sample starts from a zero state, which in
+training meant "somewhere in the text", while every line the model read came after a
+newline: so "abca|....|" is read as a copy-task line, "def " as the start of a statement.
+Empty prime: generation starts after that "\\n" alone (else after the vocabulary's first
+character). The start character is fed to the model but not yielded.
 
 Randomness comes from a dedicated numpy Generator (never a global RNG), one uniform
 number per character: the same seed and settings always give the same text, and a longer
@@ -124,10 +127,12 @@ def _nucleus(probs: np.ndarray, top_p: float) -> np.ndarray:
 
 def prime_ids(vocab: Vocabulary, prime: str) -> torch.Tensor:
     """The ids (P,) the model reads before generating; see the module docstring for ""."""
-    if not prime:
-        if not len(vocab):
-            raise SamplerError("the vocabulary is empty")
-        prime = "\n" if "\n" in vocab else vocab.chars[0]
+    if not prime and not len(vocab):
+        raise SamplerError("the vocabulary is empty")
+    if "\n" in vocab and not prime.startswith("\n"):
+        prime = "\n" + prime  # a line starts here (see the module docstring)
+    elif not prime:
+        prime = vocab.chars[0]
     missing = vocab.missing(prime)
     if missing and vocab.unknown_id is None:
         raise SamplerError(
