@@ -32,4 +32,4 @@ def test_the_windows_line_scores_what_its_validation_scores(window, qtbot):
                                                           max_train_chars=BASELINE_FIT_CHARS)
     note = f"first 30k of {(corpus.n_val - 1) / 1000:.3g}k validation chars"
     assert note in window.loss_plot.baseline_label()
-    qtbot.waitUntil(lambda: note in window.loss_plot.baseline_text(), timeout=5000)  # drawn, in the legend
+    qtbot.waitUntil(lambda: note in window.loss_plot.baseline_note(), timeout=5000)  # the legend entry's tooltip

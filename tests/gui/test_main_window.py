@@ -266,7 +266,7 @@ def test_the_baseline_of_a_big_text_counts_its_last_characters_and_says_so(windo
     expected = validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS, max_train_chars=3000)
     assert window.loss_plot.baseline() == pytest.approx(expected)
     assert expected != pytest.approx(validation_loss(corpus, baseline.BASELINE_ORDER, max_chars=GUI_EVAL_CHARS))
-    qtbot.waitUntil(lambda: "fitted on the last 3k" in window.loss_plot.baseline_text(), timeout=5000)
+    qtbot.waitUntil(lambda: "fitted on the last 3k" in window.loss_plot.baseline_note(), timeout=5000)
 
 
 def test_a_finished_sample_gets_the_memorisation_meter(window, qtbot):

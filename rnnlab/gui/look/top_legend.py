@@ -49,7 +49,9 @@ class FlowLegend(pg.LegendItem):
         preferred = QtCore.Qt.SizeHint.PreferredSize
         x = y = line = width = 0.0
         for sample, label in self.items:
-            a, b = sample.effectiveSizeHint(preferred), label.effectiveSizeHint(preferred)
+            a = sample.effectiveSizeHint(preferred)
+            self._wrap(label, self.room - a.width() - self.layout.horizontalSpacing())
+            b = label.effectiveSizeHint(preferred)
             height = max(a.height(), b.height())
             entry = a.width() + self.layout.horizontalSpacing() + b.width()
             if x > 0 and x + entry > self.room:
@@ -60,6 +62,17 @@ class FlowLegend(pg.LegendItem):
             width, line = max(width, x + entry), max(line, height)
             x += entry + ENTRY_GAP
         self.setGeometry(0, 0, width, y + line)
+
+    @staticmethod
+    def _wrap(label: pg.LabelItem, room: float) -> None:
+        """A label wider than the plot's width onto more lines (at most `room` px wide)."""
+        text = label.item
+        before = text.textWidth()
+        text.setTextWidth(-1)  # its natural width, on one line
+        wanted = room if text.boundingRect().width() > room > 20 else -1.0
+        text.setTextWidth(wanted)
+        if wanted != before:
+            label.updateMin()  # its size hints follow the wrapped text
 
 
 class TopLegend:
@@ -115,6 +128,13 @@ class TopLegend:
     def legend_rect(self) -> QtCore.QRectF:
         """The legend in the PlotItem's coordinates (for tests)."""
         return self.legend.mapRectToItem(self.item, self.legend.boundingRect())
+
+
+def refit(item: pg.PlotItem) -> None:
+    """After an entry's text changed: the legend's lines and strip again (soon)."""
+    strip = getattr(item, "_rnnlab_top_strip", None)
+    if strip is not None:
+        strip.refit()
 
 
 def add_top_legend(item: pg.PlotItem, pt: float = 10) -> pg.LegendItem:

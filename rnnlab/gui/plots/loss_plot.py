@@ -22,7 +22,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.train.events import LN2
 from rnnlab.core.train.trainer import History
-from rnnlab.gui.look import colors, theme
+from rnnlab.gui.look import colors, theme, top_legend
 from rnnlab.gui.look.flow_layout import FlowLayout
 from rnnlab.gui.look.top_legend import add_top_legend
 from rnnlab.gui.look.widget_image import widget_png
@@ -246,8 +246,7 @@ class LossPlotPanel(QtWidgets.QWidget):
         if visible:
             self.baseline_line.setPos(math.log10(b * scale) if log else b * scale)
             unit = "bits" if scale != 1.0 else "nats"
-            name, _, note = baseline_text(self._baseline_label, b * scale, unit).partition("\n")
-            text = name if theme.presentation() or not note else f"{name} ({note})"
+            text, _, note = baseline_text(self._baseline_label, b * scale, unit).partition("\n")
         label = legend.getLabel(self.baseline_key)
         if not visible and label is not None:
             legend.removeItem(self.baseline_key)
@@ -255,7 +254,15 @@ class LossPlotPanel(QtWidgets.QWidget):
             legend.addItem(self.baseline_key, text)
         elif visible and label.text != text:
             label.setText(text)
-            self.plot.getPlotItem()._rnnlab_top_strip.refit()  # a longer or shorter entry
+            top_legend.refit(self.plot.getPlotItem())  # a longer or shorter entry
+        label = legend.getLabel(self.baseline_key)
+        if label is not None:  # what it measured: a hover away (one more legend line cost the curves)
+            label.setToolTip(note)
+
+    def baseline_note(self) -> str:
+        """What the baseline measured, as its legend entry's tooltip says ("" without a line)."""
+        label = self.plot.getPlotItem().legend.getLabel(self.baseline_key)
+        return label.toolTip() if label is not None else ""
 
     def baseline_text(self) -> str:
         """What the baseline's legend entry says ("" without a line)."""
@@ -264,7 +271,7 @@ class LossPlotPanel(QtWidgets.QWidget):
 
     def _restyle(self, look) -> None:
         """Presentation mode draws no learning rate (fewer things; the toolbar that turns it
-        on is hidden) and the baseline's entry without its note; the normal look as chosen."""
+        on is hidden); the normal look as chosen."""
         self._on_lr_toggled(self.lr_check.isChecked() and not look.presentation)
         self._mark_dirty()
 

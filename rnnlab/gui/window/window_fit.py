@@ -123,5 +123,6 @@ def share_out(splitters: dict[str, QSplitter]) -> None:
         columns.setSizes([need, max(total - need - sampling, 0), sampling])
     if centre is not None and centre.count() == 2:
         total = sum(centre.sizes()) or centre.height()
-        loss = max(round(LOSS_SHARE * total), centre.widget(0).minimumSizeHint().height())
+        inside = centre.widget(1).minimumSizeHint().height()
+        loss = max(min(round(LOSS_SHARE * total), total - inside), centre.widget(0).minimumSizeHint().height())
         centre.setSizes([loss, total - loss])
