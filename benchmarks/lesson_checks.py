@@ -122,14 +122,19 @@ def text_features(text: str, words: set[str]) -> dict:
 
 
 def keyword_surprisal(model, vocab, text: str) -> dict:
-    """Mean surprisal (bits) of the characters of keywords and of other names in `text`."""
+    """Mean surprisal (bits) of keywords' and other names' characters in `text`: of the
+    first character of each (what word comes is hard to know) and of the rest of it."""
     result = probe(model, vocab, text)
     bits = surprisal_bits(result.probs[:-1], result.ids[1:])  # bits[i]: of text[i + 1]
-    groups: dict[str, list[float]] = {"keywords": [], "names": []}
+    groups: dict[str, list[float]] = {f"{g}_{part}": [] for g in ("keywords", "names")
+                                      for part in ("first", "rest")}
     for m in _WORD.finditer(text):
+        if m.start() == 0:
+            continue
         group = "keywords" if keyword.iskeyword(m.group()) else "names"
-        groups[group] += [float(bits[i - 1]) for i in range(max(m.start(), 1), m.end())]
-    return {k: round(float(np.mean(v)), 2) for k, v in groups.items()}
+        groups[f"{group}_first"].append(float(bits[m.start() - 1]))
+        groups[f"{group}_rest"] += [float(bits[i - 1]) for i in range(m.start() + 1, m.end())]
+    return {k: round(float(np.mean(v)), 2) for k, v in groups.items() if v}
 
 
 def check_python(budget_s: float) -> dict:
