@@ -30,6 +30,8 @@ class FlowLegend(pg.LegendItem):
     def __init__(self) -> None:
         super().__init__(offset=None, horSpacing=6)  # offset None: pyqtgraph does not anchor it
         self.room = 400.0
+        self._flowed = None  # what the last flow was for: pyqtgraph calls updateSize on every
+        # curve update, and re-flowing each time kept the GUI thread ~90% busy while training
 
     def _addItemToLayout(self, sample, label) -> None:  # noqa: N802 - pyqtgraph's hook
         sample.setParentItem(self)  # placed by flow(), not by the grid
@@ -44,8 +46,17 @@ class FlowLegend(pg.LegendItem):
     def updateSize(self) -> None:  # noqa: N802 - called by pyqtgraph after every change
         self.flow()
 
-    def flow(self) -> None:
-        """Place the entries in lines and take the size they need."""
+    def _signature(self) -> tuple:
+        return (self.room, tuple((id(sample), label.text, label.opts.get("size"), label.opts.get("color"))
+                                 for sample, label in self.items))
+
+    def flow(self, force: bool = False) -> None:
+        """Place the entries in lines and take the size they need (again only when the
+        entries or the room changed, or `force`)."""
+        signature = self._signature()
+        if signature == self._flowed and not force:
+            return
+        self._flowed = signature
         preferred = QtCore.Qt.SizeHint.PreferredSize
         x = y = line = width = 0.0
         for sample, label in self.items:
@@ -86,15 +97,17 @@ class TopLegend:
         item.legend = legend  # item.plot(name=...) adds its entries here
         item._rnnlab_top_strip = self  # colors.set_title asks for a refit when the title changes
         item.layout.setAlignment(item.titleLabel, QtCore.Qt.AlignmentFlag.AlignTop)
+        self._force = False  # the next fit re-flows even if nothing seems changed (a new font)
         self._timer = QtCore.QTimer(legend, singleShot=True, interval=0)  # goes with the plot
         self._timer.timeout.connect(self.fit)
         theme.follow(legend, colors.restyle_legend)
-        theme.follow(self, lambda strip, _look: strip.refit())  # after the legend's new font
+        theme.follow(self, lambda strip, _look: strip.refit(force=True))  # after the legend's new font
         item.geometryChanged.connect(self.refit)
         legend.geometryChanged.connect(self.refit)  # entries added or removed
 
-    def refit(self) -> None:
+    def refit(self, force: bool = False) -> None:
         """Fit again on the next turn of the event loop (sizes settle first)."""
+        self._force = self._force or force
         self._timer.start()
 
     def fit(self) -> None:
@@ -102,7 +115,8 @@ class TopLegend:
         item, legend = self.item, self.legend
         legend.setVisible(bool(legend.items))
         legend.room = max(item.width() - self._left() - 8, 40)
-        legend.flow()
+        legend.flow(force=self._force)
+        self._force = False
         title = self._title_height()
         height = math.ceil(legend.height()) + 2 * GAP if legend.items else 0
         if item.layout.rowMaximumHeight(0) != title + height:
@@ -134,7 +148,7 @@ def refit(item: pg.PlotItem) -> None:
     """After an entry's text changed: the legend's lines and strip again (soon)."""
     strip = getattr(item, "_rnnlab_top_strip", None)
     if strip is not None:
-        strip.refit()
+        strip.refit(force=True)
 
 
 def add_top_legend(item: pg.PlotItem, pt: float = 10) -> pg.LegendItem:
