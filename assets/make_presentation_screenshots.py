@@ -13,30 +13,13 @@ sizes of the window and the plots are printed, to compare with the screen.
 
 import argparse
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from screenshot_app import first_time_window, wait, wait_until
 
 TEXT = "builtin:python"
 HIDDEN = 128  # the classroom preset's size, smaller: curves within seconds on 2 cores
-
-
-def wait(seconds: float) -> None:
-    """Run the Qt event loop for `seconds` (timers, queued signals and painting go on)."""
-    loop = QEventLoop()
-    QTimer.singleShot(max(0, int(seconds * 1000)), loop.quit)
-    loop.exec()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        wait(0.1)
-    return condition()
 
 
 def train(window, seconds: float) -> None:
@@ -72,14 +55,7 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow
-    from rnnlab.gui.app import app_icon
-    from rnnlab.gui.look import settings
-
-    settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")  # a first-time user
-    app.setWindowIcon(app_icon())
-    window = MainWindow(TEXT)
+    app, window = first_time_window(TEXT)
     window.show()
     wait(1.0)
     train(window, args.seconds)

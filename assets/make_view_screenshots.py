@@ -11,34 +11,17 @@ step_through comes from the micro preset (1x16 LSTM) trained on builtin:hello.
 
 import argparse
 import sys
-import tempfile
-import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QPoint, QTimer
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtWidgets import QScrollArea
+from screenshot_app import first_time_window, wait, wait_until
 
 CORPUS = "builtin:brackets"
 HIDDEN = 64  # units per layer of the classroom preset's 2-layer LSTM (128 is slower to train)
 PATTERN = "inside brackets"
-
-
-def wait(seconds: float) -> None:
-    """Run the Qt event loop for `seconds` (timers, queued signals and painting go on)."""
-    loop = QEventLoop()
-    QTimer.singleShot(max(0, int(seconds * 1000)), loop.quit)
-    loop.exec()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, poll: float = 0.1) -> bool:
-    """Run the event loop until condition() holds or `timeout` seconds pass; its last value."""
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        wait(poll)
-    return condition()
 
 
 def show(window, view) -> None:
@@ -208,14 +191,7 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    from rnnlab.gui import MainWindow
-    from rnnlab.gui.app import app_icon
-    from rnnlab.gui.look import settings
-
-    settings.use_settings_file(Path(tempfile.mkdtemp()) / "settings.ini")  # a first-time user
-    app.setWindowIcon(app_icon())
-    window = MainWindow(CORPUS)
+    app, window = first_time_window(CORPUS)
     width, height = map(int, args.size.split("x"))
     window.resize(width, height)
     window.show()
