@@ -22,9 +22,12 @@ def test_garbage_made_while_a_worker_allocates_dies_in_the_gui_thread(qtbot):
     _Cycle(seen)  # unreachable at once, but only the collector can free it
     stop = threading.Event()
 
-    def allocate():  # the training thread's role: it crosses every threshold many times
-        while not stop.is_set():
-            [[] for _ in range(2000)]
+    def allocate():  # the training thread's role: it crosses the first threshold and stays past
+        # it (garbage freed at once nets the count back to ~0, and a timer tick could miss
+        # the moment it was past: the old loop of throw-away lists failed one CI run)
+        keep = [[] for _ in range(5 * gc.get_threshold()[0])]
+        stop.wait()
+        del keep
 
     worker = threading.Thread(target=allocate)
     worker.start()
