@@ -115,7 +115,7 @@ _COPY_LINE = re.compile(r"([a-h]+)\|(\.+)\|([a-h]+)\n")
 
 def copy_losses(trainer: Trainer, text: str) -> dict:
     """Does the model copy? Mean nats per character on the random string of each line
-    ("first", unpredictable: log 8 = 2.08 at best) and on its copy after the dots ("copy",
+    ("first", unpredictable: log 4 = 1.39 at best) and on its copy after the dots ("copy",
     near 0 for a model that remembers). `text` starts at a line; whole lines only."""
     probs = probe(trainer.model, trainer.corpus.vocab, text).probs  # probs[t]: p(text[t+1])
     ids = trainer.corpus.vocab.encode(text).astype(np.int64)
@@ -257,7 +257,7 @@ def print_summary(copy: dict, brackets: dict) -> None:
               f"{fmt_log(t['log10_ratio_first_last']):>17}  {fmt_log(t[f'log10_ratio_back{BACK}_last']):>20}  "
               f"{i['val_loss']:>24.4f}, {fmt_log(i['log10_ratio_first_last']):>6}")
     print("  string / copy: nats per char on each line's random string and on its copy after the "
-          "dots (log 8 = 2.08: not remembered; near 0: copied)")
+          "dots (log 4 = 1.39: not remembered; near 0: copied)")
     for stage, key in (("after training", "after_training"), ("at init", "at_init")):
         gaps = copy[key]["orders_below"]
         shown = ", ".join(f"{c.upper()} {'n/a' if g is None else f'{g:.1f}'}" for c, g in gaps.items())
