@@ -8,7 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from rnnlab.cli.cmd_train import TRAIN_OPTIONS, add_text_options, add_training_options, check_ranges, given
+from rnnlab.cli.cmd_train import (
+    TRAIN_OPTIONS,
+    add_text_options,
+    add_training_options,
+    check_ranges,
+    choose_preset,
+    given,
+)
 from rnnlab.cli.errors import UsageError
 from rnnlab.cli.progress import TextReporter
 from rnnlab.core.data.corpus import load_corpus
@@ -18,7 +25,7 @@ from rnnlab.core.nn.copy_score import is_copy_task, score_copy
 from rnnlab.core.nn.model import count_parameters
 from rnnlab.core.train.device import set_threads
 from rnnlab.core.train.events import LN2, EvalEvent, StepEvent, WarningEvent
-from rnnlab.core.train.presets import PRESETS, RACE_PRESET, get_preset, preset_for
+from rnnlab.core.train.presets import PRESETS, RACE_PRESET, get_preset
 from rnnlab.core.train.race import DEFAULT_CELLS, FAIRNESS, Race, make_contenders, parse_cells
 
 DEFAULT_SECONDS = 60.0
@@ -56,11 +63,9 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     check_ranges(args)
-    chosen, args.preset = args.preset, preset_for(args.text, args.preset, RACE_PRESET)
-    race = _make_race(args)
     out = JsonRaceOutput() if args.json else TextRaceOutput()
-    if chosen is None and args.preset != RACE_PRESET:
-        out.message(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
+    choose_preset(args, RACE_PRESET, out.message)
+    race = _make_race(args)
     for warning in race.corpus.warnings:
         out.message(f"warning: {warning}")
     out.start(race)

@@ -84,9 +84,8 @@ def add_text_options(p):
 def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
-    chosen, args.preset = args.preset, preset_for(args.text, args.preset, DEFAULT_PRESET)
-    if chosen is None and args.preset != DEFAULT_PRESET and not args.resume:
-        reporter.message(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
+    if not args.resume:
+        choose_preset(args, DEFAULT_PRESET, reporter.message)
     trainer = _resume(args) if args.resume else _fresh(args)
     threads = fit_threads(trainer.config.threads, trainer.device)  # one trainer: the process is its own
     out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training
@@ -116,6 +115,13 @@ def check_ranges(args) -> None:
         raise UsageError(f"--vocab-cap must be at least 2, not {args.vocab_cap}")
     if not 0 < args.val_fraction <= 0.5:
         raise UsageError(f"--val-fraction must be in (0, 0.5], not {args.val_fraction:g}")
+
+
+def choose_preset(args, default: str, say) -> None:
+    """args.preset: the one given, else the one made for a built-in text (said), else `default`."""
+    chosen, args.preset = args.preset, preset_for(args.text, args.preset, default)
+    if chosen is None and args.preset != default:
+        say(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
 
 
 def given(args, names) -> dict:
