@@ -97,6 +97,20 @@ def test_legends_stay_above_the_data(window, qtbot, presenting):
                         and top.legend_rect().right() <= plot.getPlotItem().width())
 
 
+@pytest.mark.parametrize(("width", "height"), [(1024, 728), (1280, 760)])  # under a title bar
+def test_the_normal_windows_loss_curves_get_room(window, qtbot, width, height):
+    _at(window, qtbot, width, height, False)
+    window.loss_plot.set_baseline(1.7, "5-gram baseline\nfirst 30k of 200k validation chars")
+    window.loss_plot._flush()
+    strip = window.loss_plot.plot.getPlotItem()._rnnlab_top_strip
+    qtbot.waitUntil(lambda: strip.legend_rect().height() > 0 and not strip.legend_rect().intersects(strip.data_rect()))
+    assert strip.data_rect().height() >= 70  # was ~26 px at 1024x728 (three legend lines, two toolbar rows)
+    tabs, inside = window.explain, window.center_splitter.widget(1)
+    tabs.show_view(tabs.next_char)  # a taller view than the hidden state's: the splitter makes room
+    qtbot.waitUntil(lambda: window.center_splitter.sizes()[1] >= inside.minimumSizeHint().height())
+    assert tabs.currentWidget().height() >= tabs.currentWidget().minimumSizeHint().height()
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_every_view_name_is_shown_in_full(window, qtbot, width, height):
     _at(window, qtbot, width, height, False)

@@ -51,6 +51,16 @@ class ExplainTabs(QtWidgets.QTabWidget):
         self._sample_probe: Callable | None = None
         self.currentChanged.connect(self._on_tab_changed)
 
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt's name
+        """As tall as the shown view needs, not the tallest view (Qt's choice): the Next char
+        view's 270 px took a 1024x768 window's loss plot ~50 px of its curves. Opening a
+        taller view asks the layout again, and the splitter makes room for it."""
+        hint = super().minimumSizeHint()
+        page = self.currentWidget()
+        if page is None or not self.tabBar().isHidden():
+            return hint
+        return QtCore.QSize(hint.width(), min(hint.height(), page.minimumSizeHint().height()))
+
     def current_view(self) -> QtWidgets.QWidget:
         return self._view_in(self.currentWidget())
 
@@ -173,6 +183,7 @@ class ExplainTabs(QtWidgets.QTabWidget):
         return getattr(inner, "explained_view", inner)
 
     def _on_tab_changed(self, _index: int) -> None:
+        self.updateGeometry()  # its minimum is the shown view's
         view = self.current_view()
         self._feed(view)
         self.wants_gradients.emit(view is self.gradients)

@@ -21,7 +21,8 @@ from rnnlab.gui.look import colors, theme
 GAP = 2  # px between the title (or the plot's top) and the legend, and under it
 
 
-ENTRY_GAP = 18  # px between one entry and the next on a line
+ENTRY_GAP = 12  # px between one entry and the next on a line
+TEXT_MARGIN = 1  # px around an entry's words (Qt's 4 made each line 24 px for 10-pt text)
 
 
 class FlowLegend(pg.LegendItem):
@@ -63,7 +64,7 @@ class FlowLegend(pg.LegendItem):
             a = sample.effectiveSizeHint(preferred)
             self._wrap(label, self.room - a.width() - self.layout.horizontalSpacing())
             b = label.effectiveSizeHint(preferred)
-            height = max(a.height(), b.height())
+            height = b.height()  # the words set the line; the 20-px sample may reach past it
             entry = a.width() + self.layout.horizontalSpacing() + b.width()
             if x > 0 and x + entry > self.room:
                 x, y, line = 0.0, y + line, 0.0
@@ -78,6 +79,9 @@ class FlowLegend(pg.LegendItem):
     def _wrap(label: pg.LabelItem, room: float) -> None:
         """A label wider than the plot's width onto more lines (at most `room` px wide)."""
         text = label.item
+        if text.document().documentMargin() != TEXT_MARGIN:
+            text.document().setDocumentMargin(TEXT_MARGIN)
+            label.updateMin()
         before = text.textWidth()
         text.setTextWidth(-1)  # its natural width, on one line
         wanted = room if text.boundingRect().width() > room > 20 else -1.0

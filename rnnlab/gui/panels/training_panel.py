@@ -117,6 +117,9 @@ class TrainingPanel(QWidget):
             self.budget_combo.addItem(label, key)
         self.budget_spin = spin_box("budgetSpin", 1, 10_000_000, 1000, tip="How many steps or seconds")
         self.budget_spin.setEnabled(False)
+        # sized for 10,000,000 it made the settings column 50 px wider than any other row
+        # needs, which a 1024-px window's plots paid for; it still grows into spare room
+        self.budget_spin.setMinimumWidth(self.budget_spin.fontMetrics().horizontalAdvance("00000") + 40)
         self.budget_combo.currentIndexChanged.connect(
             lambda: self.budget_spin.setEnabled(self.budget_combo.currentData() != "none"))
         row = QHBoxLayout()

@@ -76,17 +76,21 @@ class LossPlotPanel(QtWidgets.QWidget):
         self.smoothing_spin.setDecimals(3)
         self.smoothing_spin.setSingleStep(0.01)
         self.smoothing_spin.setValue(0.9)
+        self.smoothing_spin.setPrefix("smooth ")  # its word inside: one widget less on a narrow row
         self.smoothing_spin.setToolTip("Smoothing of the thick curve (moving average): 0 = none")
         self.raw_check = _check("lossRawCheck", "raw", True, "Show the loss of every single step")
         self.lr_check = _check("lossLrCheck", "lr", True,
                                "Show each step's learning rate (right axis): the warm-up, then its "
                                "fall to the end of the budget")
-        self.export_button = QtWidgets.QPushButton("Export…", objectName="lossExportButton")
-        self.export_button.setToolTip("Save the plot as PNG or SVG, or the numbers as CSV")
+        # an icon: the File menu has it in words (Ctrl+E), and the words cost a 1024-px
+        # window's plot a second toolbar row
+        self.export_button = QtWidgets.QToolButton(objectName="lossExportButton")
+        self.export_button.setIcon(self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.export_button.setToolTip("Export… the plot as PNG or SVG, or the numbers as CSV (Ctrl+E)")
+        self.export_button.setAccessibleName("Export…")
         self._toolbar = row = FlowLayout()
-        for widget in (self.x_combo, self.units_combo, self.log_check,
-                       QtWidgets.QLabel("smooth"), self.smoothing_spin, self.raw_check, self.lr_check,
-                       self.export_button):
+        for widget in (self.x_combo, self.units_combo, self.log_check, self.smoothing_spin,
+                       self.raw_check, self.lr_check, self.export_button):
             row.addWidget(widget)
         self.x_combo.currentIndexChanged.connect(self._on_axes_changed)
         self.units_combo.currentIndexChanged.connect(self._on_axes_changed)

@@ -20,7 +20,7 @@ DEFAULT_SIZE = QSize(1280, 800)
 TITLE_BAR = 40  # px a window manager may add above the window: unknown until it is shown
 SAMPLING_SHARE = 0.25  # of the width for the sampling column by default...
 SAMPLING_WIDTH = (250, 380)  # ...within these bounds
-LOSS_SHARE = 0.4  # of the middle column's height for the loss plot by default
+LOSS_SHARE = 0.45  # of the middle column's height for the loss plot by default
 
 
 def screen_key(window: QMainWindow) -> str:
@@ -112,7 +112,7 @@ def columns_usable(splitters: dict[str, QSplitter]) -> bool:
 
 def share_out(splitters: dict[str, QSplitter]) -> None:
     """The default columns for the window's width: the settings as wide as they need, the
-    sampling a quarter (250-380 px), the plots the rest; the loss plot 40% of their height."""
+    sampling a quarter (250-380 px), the plots the rest; the loss plot 45% of their height."""
     columns, centre = splitters.get("columns"), splitters.get("centre")
     if columns is not None and columns.count() == 3:
         total = sum(columns.sizes()) or columns.width()
