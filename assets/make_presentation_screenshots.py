@@ -51,7 +51,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=25, help="training time before the pictures")
     parser.add_argument("--out", default=str(Path(__file__).with_name("views")))
     parser.add_argument("--maximised", action="store_true", help="the available area, not full screen")
-    parser.add_argument("--view", default="hidden state", help="the 'Inside the network' view shown")
+    parser.add_argument("--view", default="hidden state",
+                        help="the 'Inside the network' view shown; 'all': each view in turn, "
+                             "saved as presentation_W_THEME_VIEW.png")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -66,14 +68,18 @@ def main() -> int:
     else:
         window.view_modes.set_full_screen(True)
         window.setGeometry(screen)  # what a window manager does for full screen; Xvfb has none
-    window.explain.show_view_named(args.view)
+    tabs = window.explain
+    views = [tabs.tabText(i) for i in range(tabs.count())] if args.view == "all" else [args.view]
     for name in ("light", "dark"):
         window.view_modes.set_theme(name)
-        wait(1.5)  # restyled, laid out, painted
-        report(window, screen)
-        path = out / f"presentation_{screen.width()}_{name}.png"
-        window.grab().save(str(path))
-        print(f"saved {path}", flush=True)
+        for view in views:
+            tabs.show_view_named(view)
+            wait(1.5)  # restyled, fed, laid out, painted
+            report(window, screen)
+            suffix = "_" + view.lower().replace(" ", "_") if args.view == "all" else ""
+            path = out / f"presentation_{screen.width()}_{name}{suffix}.png"
+            window.grab().save(str(path))
+            print(f"saved {path}", flush=True)
     window.session.dirty = False  # no "save changes?" prompt on the way out
     window.close()
     wait(0.5)

@@ -146,7 +146,12 @@ def test_clip_line_sits_at_the_threshold_on_the_log_axis(panel, qtbot):
     # an InfiniteLine has no log mode: its value is in view coordinates, log10(5) shows as 5
     assert line.value() == pytest.approx(math.log10(5.0))
     assert 10 ** line.value() == pytest.approx(5.0)
-    assert line.label.format == "clip 5.0"
+    assert panel.clip_text() == "clip 5"  # its legend entry
+    legend = panel.norm_plot.getPlotItem().legend
+    assert legend.getLabel(panel.clip_key).text == "clip 5"
+    panel.set_clip(None)
+    assert legend.getLabel(panel.clip_key) is None and not line.isVisible()
+    panel.set_clip(5.0)
     assert panel.clip_value() == 5.0
     panel._flush()
     _, (y0, y1) = _view(panel.norm_plot).viewRange()

@@ -107,8 +107,9 @@ def test_the_normal_windows_loss_curves_get_room(window, qtbot, width, height):
     assert strip.data_rect().height() >= 70  # was ~26 px at 1024x728 (three legend lines, two toolbar rows)
     tabs, inside = window.explain, window.center_splitter.widget(1)
     tabs.show_view(tabs.next_char)  # a taller view than the hidden state's: the splitter makes room
-    qtbot.waitUntil(lambda: window.center_splitter.sizes()[1] >= inside.minimumSizeHint().height())
-    assert tabs.currentWidget().height() >= tabs.currentWidget().minimumSizeHint().height()
+    page = tabs.currentWidget()
+    qtbot.waitUntil(lambda: window.center_splitter.sizes()[1] >= inside.minimumSizeHint().height()
+                    and page.height() >= page.minimumSizeHint().height(), timeout=3000)
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

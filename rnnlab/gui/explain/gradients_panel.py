@@ -82,7 +82,8 @@ class GradientsPanel(QtWidgets.QWidget):
         self.flow_plot = plot = _plot_widget("gradientFlowPlot", pg.AxisItem("bottom"))
         item = plot.getPlotItem()
         colors.set_title(item, "reach back in time", 10)
-        _label(item, "characters back from the prediction", "gradient norm (log)")
+        # short labels: at presentation size the long ones were wider than a 1024-px half plot
+        _label(item, "characters back", "size (log)")
         item.setLogMode(y=True)
         item.getViewBox().invertX(True)  # 0 (the last character) on the right: time runs left to right
         add_top_legend(item, pt=9)  # above the data, under the title: never over the curves
@@ -90,8 +91,8 @@ class GradientsPanel(QtWidgets.QWidget):
     def _build_norm_plot(self) -> None:
         self.norm_plot = plot = _plot_widget("gradNormPlot", CompactAxis("bottom"))
         item = plot.getPlotItem()
-        colors.set_title(item, "whole gradient per training step", 10)
-        _label(item, "training step", "gradient norm (log)")
+        colors.set_title(item, "gradient per step", 10)
+        _label(item, "training step", "norm (log)")
         item.setLogMode(y=True)
         add_top_legend(item, pt=9)
         self.raw_curve = item.plot(name="each step")
@@ -101,9 +102,11 @@ class GradientsPanel(QtWidgets.QWidget):
         for curve in (self.raw_curve, self.smooth_curve):
             colors.draw_thinned(curve)
         # An InfiniteLine has no log mode: its position is in view coordinates, i.e. log10(value).
-        self.clip_line = pg.InfiniteLine(angle=0, movable=False, label="",
-                                         labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]})
+        self.clip_line = pg.InfiniteLine(angle=0, movable=False)
         colors.style_line(self.clip_line, colors.AXIS, 1.5)
+        # its words go in the legend: written on the line near the plot's top they were cut off
+        self.clip_key = pg.PlotDataItem()
+        colors.style_pen(self.clip_key, colors.AXIS, 1.5, dash=True)
         self.clip_line.setVisible(False)
         item.addItem(self.clip_line, ignoreBounds=True)
 
@@ -147,10 +150,16 @@ class GradientsPanel(QtWidgets.QWidget):
         ok = value is not None and math.isfinite(value) and value > 0
         self._clip = float(value) if ok else None
         self.clip_line.setVisible(ok)
+        legend = self.norm_plot.getPlotItem().legend
+        legend.removeItem(self.clip_key)
         if ok:
             self.clip_line.setValue(math.log10(self._clip))
-            self.clip_line.label.setFormat(f"clip {self._clip}")
+            legend.addItem(self.clip_key, self.clip_text())
         self._mark_dirty()  # the view makes room for the line
+
+    def clip_text(self) -> str:
+        """The clipping line's legend entry ("" without clipping)."""
+        return f"clip {self._clip:g}" if self._clip is not None else ""
 
     def clip_value(self) -> float | None:
         return self._clip

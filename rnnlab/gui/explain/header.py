@@ -23,7 +23,8 @@ def export_or_report(widget: QtWidgets.QWidget, path: str | Path, report: Callab
     return True
 
 
-PRESENTING_LINES = 4  # an explanation shows at most this many lines in presentation mode, then scrolls
+PRESENTING_LINES = 2  # an explanation shows at most this many lines in presentation mode, then scrolls
+# (the teacher talks; at 1024x768 four lines took a gate plot a third of its height)
 MIN_LINES = 2  # ...and never fewer, however little room there is
 
 

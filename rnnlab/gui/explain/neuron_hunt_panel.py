@@ -132,9 +132,12 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.pattern_view, 1)
-        layout.addWidget(self.rank_list, 2)
         layout.addWidget(self.caption_label)
-        layout.addWidget(self.unit_view, 2)
+        # the ranking beside the text it colours: stacked, each got 2-3 lines on a 768-px screen
+        pair = QtWidgets.QHBoxLayout()
+        pair.addWidget(self.rank_list, 2)  # "unit 12   r = +0.83" in full, at presentation size too
+        pair.addWidget(self.unit_view, 3)
+        layout.addLayout(pair, 3)
 
     # --- probes in ----------------------------------------------------------------------
 
@@ -338,7 +341,7 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         if self._unit is not None and data is not None and self._unit >= data.shape[1]:
             self._unit = None  # the new model has fewer units
         if self._unit is None or data is None or text is None:
-            self.caption_label.setText("click a unit in the list to colour the text by it")
+            self.caption_label.setText("click a unit in the list to colour the text beside it by it")
             self.unit_view.clear()
             self.unit_html = ""
             return

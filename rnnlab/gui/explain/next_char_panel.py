@@ -14,6 +14,7 @@ A pure view, fed `set_probe(ProbeResult, Vocabulary)` up to a few times a second
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +81,8 @@ class NextCharPanel(QtWidgets.QWidget):
     def _build_bars(self) -> None:
         self.bar_plot = plot = pg.PlotWidget(background="w")
         plot.setObjectName("nextCharBars")
-        plot.setMinimumSize(200, 110)
+        plot.setMinimumWidth(200)
+        theme.follow_min_height(plot, 100)  # grows with the fonts: at presentation size 110 px cut its letters off
         colors.style_view(plot)
         item = plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
@@ -89,11 +91,15 @@ class NextCharPanel(QtWidgets.QWidget):
         item.showGrid(y=True, alpha=0.15)
         colors.set_label(item, "left", "probability", 10)
         colors.style_axes(item)
+        theme.follow(item, _letters_axis_height)
         item.setYRange(0.0, 1.0, padding=0.02)
         item.setXRange(-0.6, TOP_K - 0.4, padding=0)
         self.bar_item = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8)
         item.addItem(self.bar_item)
         self.bar_caption = QtWidgets.QLabel(objectName="nextCharCaption", wordWrap=True)
+        # room for its two wrapped lines: a wrapped label asks for one, and the plot under it
+        # was pushed out of the view's bottom (its letters cut off)
+        theme.follow_lines(self.bar_caption, minimum=2, pad=2)
 
     def _build_layout(self) -> None:
         layout = QtWidgets.QVBoxLayout(self)
@@ -337,3 +343,10 @@ def _legend_html() -> str:
     swatches = "".join(f'<span style="background-color:{c};">&nbsp;&nbsp;&nbsp;</span>'
                        for c in colors.surprise_colors(steps))
     return f"surprise: 0 bits {swatches} {colors.MAX_BITS:g}+ bits"
+
+
+def _letters_axis_height(item: pg.PlotItem, look: theme.Look) -> None:
+    """The letters' axis as tall as its font: pyqtgraph grows an axis only after drawing its
+    text, and one that started 2 px tall under a squeezed plot never drew it."""
+    height = QtGui.QFontMetricsF(look.font(10)).height()
+    item.getAxis("bottom").setStyle(autoExpandTextSpace=False, tickTextHeight=math.ceil(height))

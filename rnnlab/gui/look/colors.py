@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-from rnnlab.gui.look import theme
+from rnnlab.gui.look import theme, tick_room
 
 # Line colours (matplotlib's "tab10", colour-blind-safe as a pair).
 BLUE = "#1f77b4"
@@ -63,8 +63,10 @@ def style_axes(item: pg.PlotItem, tick_font: Callable[[theme.Look], QtGui.QFont]
     """The house look of a plot, kept up with the theme and presentation mode: axis lines
     and tick labels in the look's foreground at 10 pt (15 in presentation mode; `tick_font`
     gives another font), the grid, and the axis labels and title set with set_label and
-    set_title."""
+    set_title. Tick labels never overlap (tick_room)."""
     item._rnnlab_tick_font = tick_font
+    for side in ("left", "bottom", "right", "top"):
+        tick_room.keep_labels_apart(item.getAxis(side))
     theme.follow(item, _restyle_plot)
 
 

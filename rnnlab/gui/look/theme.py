@@ -264,6 +264,12 @@ def follow_min_width(widget: QWidget, pixels: int) -> None:
     follow(widget, restyle)
 
 
+def follow_min_height(widget: QWidget, pixels: int) -> None:
+    """A minimum height of `pixels` in the normal look, taller as the fonts grow (a plot
+    whose axes' labels grow keeps room for its data)."""
+    follow(widget, lambda w, look: w.setMinimumHeight(round(pixels * look.font_scale)))
+
+
 def line_height(font: QFont | None = None) -> int:
     """Line spacing in pixels of `font` (default: the application font of the current look)."""
     from PySide6.QtGui import QFontMetrics
