@@ -5,6 +5,7 @@
     python benchmarks/bench_gui.py --soak 1800        # 30 minutes, memory every minute
     python benchmarks/bench_gui.py --seconds 30 --tab Gradients   # another view on screen
     python benchmarks/bench_gui.py --seconds 30 --auto-sample 6 --why 40  # who caused stalls > 40 ms
+    python benchmarks/bench_gui.py --seconds 30 --auto-sample 6 --pairs 5  # window vs CLI, in pairs
 
 Smoothness: a 5 ms QTimer on the GUI thread records how late each tick fires while the
 window trains at full speed with live plots, heatmap and (optionally) periodic sampling.
@@ -201,6 +202,30 @@ def cli_speed(text: str, seconds: float) -> float:
     return json.loads(lines[-1])["train_chars_per_s"]
 
 
+def window_vs_cli(app, args) -> dict:
+    """What a user compares: the chars/s the window's status bar shows (training time) against
+    the CLI's at its defaults, in pairs run one after the other (the machine drifts)."""
+    window = make_window(args)
+    trainer, pairs, probe = window.session.trainer, [], LatencyProbe()
+    try:
+        pump(app, 1.0)
+        for _ in range(args.pairs):
+            chars0, train0 = trainer.chars_seen, trainer.train_seconds
+            app_turn(app, window, args.seconds, probe)
+            shown = (trainer.chars_seen - chars0) / max(trainer.train_seconds - train0, 1e-9)
+            pairs.append((shown, cli_speed(args.text, args.seconds)))
+            print(json.dumps({"window": round(pairs[-1][0]), "cli": round(pairs[-1][1])}), flush=True)
+    finally:
+        window.session.dirty = False
+        window.close()
+    ratios = sorted(w / c for w, c in pairs)
+    return {"text": args.text, "seconds": args.seconds, "auto_sample": args.auto_sample, "pairs": len(pairs),
+            "window_chars_per_s": statistics.median(w for w, _ in pairs),
+            "cli_chars_per_s": statistics.median(c for _, c in pairs),
+            "ratio_median": statistics.median(ratios), "ratios": [round(r, 3) for r in ratios],
+            "latency": probe.summary()}
+
+
 def soak(app, args) -> dict:
     window = make_window(args)
     window.toggle_training()
@@ -241,13 +266,16 @@ def main() -> int:
                    help="print what every thread was doing during the first span's stalls over MS ms")
     p.add_argument("--cli", action="store_true",
                    help="also time `rnnlab train TEXT --seconds S` at its defaults, after the window's run")
+    p.add_argument("--pairs", type=int, default=0, metavar="N",
+                   help="instead: N pairs of (the window trains --seconds, then `rnnlab train` at its "
+                        "defaults for as long), each pair's ratio of the chars/s both report")
     p.add_argument("--soak", type=float, default=0, help="seconds of the memory soak instead")
     p.add_argument("--tab", default="", help="the 'inside the network' tab shown, e.g. Gradients, "
                                              "'Neuron hunt', 'Next char', Gates (default: Hidden state)")
     args = p.parse_args()
     app = QApplication(sys.argv[:1])
-    result = soak(app, args) if args.soak else measure(app, args)
-    if args.cli and not args.soak:
+    result = soak(app, args) if args.soak else window_vs_cli(app, args) if args.pairs else measure(app, args)
+    if args.cli and not args.soak and not args.pairs:
         result["cli_chars_per_s"] = cli_speed(args.text, args.seconds)
         # The CLI's figure counts training time (validation excluded), as the window's status bar does.
         result["first_span_over_cli"] = result["first_span_train_chars_per_s"] / result["cli_chars_per_s"]
