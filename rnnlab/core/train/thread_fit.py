@@ -19,6 +19,7 @@ import statistics
 import torch
 
 from rnnlab.core.train.device import set_threads
+from rnnlab.core.train.own_load import OWN_LOAD, OwnLoad
 
 PROBE_STEPS = 6  # timed steps per candidate; the first step after a change is not timed
 RECHECK_SECONDS = 30.0  # of training: look again for a faster count this often
@@ -54,9 +55,14 @@ class ThreadFit:
         """The thread count the next step should run with."""
         return self._queue[0] if self._queue else self.chosen
 
-    def step_done(self, chars: int, seconds: float, threads: int) -> None:
-        """A training step of `chars` characters took `seconds` with `threads` threads."""
+    def step_done(self, chars: int, seconds: float, threads: int, *, disturbed: bool = False) -> None:
+        """A training step of `chars` characters took `seconds` with `threads` threads;
+        `disturbed`: other work of this process ran meanwhile (its speed says nothing)."""
         if seconds <= 0:
+            return
+        if disturbed:
+            if not self._queue:
+                self._since_check += seconds
             return
         speed = chars / seconds
         if threads != self._current:  # the first step after a change pays for the change
@@ -100,15 +106,18 @@ class ThreadFit:
 
 class FittedThreads:
     """A ThreadFit applied to torch's thread count: call after_step(trainer) in the
-    training thread after each step."""
+    training thread after each step. Steps that overlap work in `load` are not measured."""
 
-    def __init__(self, fit: ThreadFit):
-        self.fit = fit
+    def __init__(self, fit: ThreadFit, load: OwnLoad = OWN_LOAD):
+        self.fit, self.load = fit, load
         torch.set_num_threads(fit.want())
+        self._mark = load.mark()
 
     def after_step(self, trainer) -> None:
         chars, seconds = trainer.last_step
-        self.fit.step_done(chars, seconds, torch.get_num_threads())
+        disturbed = not self.load.quiet_since(self._mark)
+        self._mark = self.load.mark()
+        self.fit.step_done(chars, seconds, torch.get_num_threads(), disturbed=disturbed)
         if self.fit.want() != torch.get_num_threads():
             torch.set_num_threads(self.fit.want())
 

@@ -17,6 +17,7 @@ from rnnlab.core.io.autosave import SessionFolder, discard, leftovers
 from rnnlab.core.io.checkpoint import CheckpointError
 from rnnlab.core.io.run_state import save_trainer
 from rnnlab.gui.window.interface import WindowInterface
+from rnnlab.gui.workers.gui_threads import keep_to_one_torch_thread
 
 AUTOSAVE_MS = 3 * 60 * 1000
 BEST_MIN_STEPS = 100  # a new best is saved at most once per this many steps
@@ -93,6 +94,7 @@ class Autosaver(QObject):
 
     def _write(self, job) -> None:
         """In the saving thread."""
+        keep_to_one_torch_thread()
         try:
             job()
         except (CheckpointError, OSError, ValueError) as exc:

@@ -44,7 +44,7 @@ from rnnlab.gui.workers.baseline import (
     start_memorisation,
 )
 from rnnlab.gui.workers.gui_gc import collect_in_gui_thread
-from rnnlab.gui.workers.gui_threads import keep_gui_thread_to_one_torch_thread
+from rnnlab.gui.workers.gui_threads import keep_to_one_torch_thread
 from rnnlab.gui.workers.latest_job import LatestJob
 from rnnlab.gui.workers.training_session import TrainingSession
 
@@ -65,7 +65,7 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
     def __init__(self, text: str | None = None):
         super().__init__()
         collect_in_gui_thread()  # never destroy a widget in the training thread
-        keep_gui_thread_to_one_torch_thread()  # training sets its own, in its thread
+        keep_to_one_torch_thread()  # training sets its own, in its thread
         logs.start()  # unexpected errors, with their tracebacks, go to the data folder's log
         pg.setConfigOptions(antialias=True)
         self.setWindowTitle("rnnlab")

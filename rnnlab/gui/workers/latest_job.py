@@ -27,6 +27,9 @@ from itertools import count
 
 from PySide6.QtCore import QObject, Signal
 
+from rnnlab.core.train.own_load import OWN_LOAD
+from rnnlab.gui.workers.gui_threads import keep_to_one_torch_thread
+
 SHUTDOWN_S = 2.0  # the longest a closing window waits for a job to notice it is stale
 
 Progress = Callable[[object], None]
@@ -104,6 +107,7 @@ class LatestJob(QObject):
     # --- in the thread ----------------------------------------------------------------------
 
     def _work(self) -> None:
+        keep_to_one_torch_thread()
         while True:
             with self._lock:
                 job, self._pending = self._pending, None
@@ -118,7 +122,8 @@ class LatestJob(QObject):
                 self._emit(self._reported, job, value)
 
             try:
-                result, error = job.run(progress), None
+                with OWN_LOAD.running():  # training's thread count is not judged meanwhile
+                    result, error = job.run(progress), None
             except Cancelled:
                 continue  # stale: nobody waits for it
             except Exception as exc:  # noqa: BLE001 - every failure reaches done() as the exception

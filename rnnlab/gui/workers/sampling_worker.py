@@ -26,6 +26,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from rnnlab.core import logs
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings, sample_stream
+from rnnlab.core.train.own_load import OWN_LOAD
+from rnnlab.gui.workers.gui_threads import keep_to_one_torch_thread
 
 CHUNK_INTERVAL = 0.03  # seconds between chunk signals: smooth to watch, cheap for the GUI
 SHUTDOWN_MS = 2000
@@ -55,10 +57,12 @@ class SamplingWorker(QObject):
     def generate(self, model, vocab, settings: SampleSettings) -> None:
         """Generate and stream text; never raises (errors become `failed`)."""
         self._stop.clear()  # a stop belongs to the generation it was meant for
+        keep_to_one_torch_thread()
         try:
-            if isinstance(model, CopyLater):
-                model = model.copy()
-            stopped = self._stream(sample_stream(model, vocab, settings))
+            with OWN_LOAD.running():  # training's thread count is not judged meanwhile
+                if isinstance(model, CopyLater):
+                    model = model.copy()
+                stopped = self._stream(sample_stream(model, vocab, settings))
         except SamplerError as err:
             self.failed.emit(f"Cannot generate: {err}.")
         except MemoryError:

@@ -232,7 +232,7 @@ def start_training_thread(worker: QObject, name: str = "rnnlab-training", thread
 
     def set_threads_here() -> None:
         # torch's thread count is the calling thread's own (OpenMP), so it is set in the
-        # thread that trains; the GUI thread keeps one (gui_threads.py).
+        # thread that trains; every other thread keeps one (gui_threads.py).
         if not alone:
             return
         if isinstance(worker, TrainingWorker) and not threads:  # one model: its steps' speed picks the count
