@@ -205,3 +205,21 @@ def test_a_newer_sample_cancels_the_memorisation_search_under_way(qtbot):
     assert sample.startswith("a lazy dog") and error is None and report.longest
     assert len(calls) == 2 and len(calls[0]) == 1  # the first search stopped at its next step
     assert len(calls[1]) > 1  # the newer one searched to the end
+
+
+def test_a_job_runs_torch_on_one_thread_and_is_known_as_the_apps_own_load(jobs, qtbot):
+    """Even after another thread set two: a job thread with a torch team of its own would
+    slow every training step that follows (gui_threads.py)."""
+    import torch
+
+    from rnnlab.core.train.own_load import OWN_LOAD
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # what a new thread would otherwise take
+    try:
+        mark = OWN_LOAD.mark()
+        jobs.submit("k", lambda progress: (torch.get_num_threads(), OWN_LOAD.quiet_since(mark)))
+        qtbot.waitUntil(lambda: bool(jobs.answers), timeout=5000)
+    finally:
+        torch.set_num_threads(threads)
+    assert jobs.answers == [("k", (1, False), None)]

@@ -225,3 +225,26 @@ def test_worker_scores_every_character_with_its_model_probability(rig, model_and
     probs = np.concatenate([p for _, p in scored])
     assert text == "".join(collector.chunks) and len(probs) == len(text) == 200
     assert ((probs > 0) & (probs <= 1)).all()
+
+
+def test_the_sampling_thread_runs_torch_on_one_thread(qtbot, rig, model_and_vocab):
+    """Its weights copy and stepping must not give it a torch team of its own (that made
+    every later training step ~25% slower), even after another thread set two."""
+    from rnnlab.gui.workers.sampling_worker import CopyLater
+
+    thread, worker, requester, collector = rig
+    model, vocab = model_and_vocab
+    seen = []
+
+    def copy():
+        seen.append(torch.get_num_threads())
+        return model
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        requester.request.emit(CopyLater(copy), vocab, SampleSettings(length=50, seed=1))
+        qtbot.waitUntil(_ended(collector), timeout=20_000)
+    finally:
+        torch.set_num_threads(threads)
+    assert collector.outcome == "done" and seen == [1]
