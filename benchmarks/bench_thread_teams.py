@@ -7,6 +7,11 @@ a second Python thread (as the window's training QThread), then on the main thre
 
 --no-main-first skips the first main-thread turn, so the second thread is the first to run
 torch's parallel work (one OpenMP team instead of two).
+
+    python benchmarks/bench_thread_teams.py --main-threads 1 --side-team 2   # then 1
+
+--side-team N instead: a training thread alone, then beside a third thread (as the window's sampling thread) runs one parallel op
+with N torch threads and stays alive.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ def main() -> None:
     p.add_argument("--no-main-first", action="store_true")
     p.add_argument("--main-threads", type=int, default=0,
                    help="torch threads of the main thread alone (as a GUI thread might keep), set first")
+    p.add_argument("--side-team", type=int, default=0, metavar="N",
+                   help="then a long-lived side thread that once ran torch's parallel work with N threads")
     args = p.parse_args()
     if args.main_threads:
         torch.set_num_threads(args.main_threads)
@@ -61,6 +68,23 @@ def main() -> None:
         worker.start()
         worker.join()
 
+    if args.side_team:  # as in the window: main thread at --main-threads, training on a thread
+        on_thread("training thread alone", True)
+        ran, release = threading.Event(), threading.Event()
+
+        def side():
+            torch.set_num_threads(args.side_team)
+            torch.randn(4_000_000).mul_(2)  # big enough to run in parallel: a team of its own
+            ran.set()
+            release.wait()
+
+        side_thread = threading.Thread(target=side)
+        side_thread.start()
+        ran.wait()
+        on_thread(f"thread beside a {args.side_team}-team", True)
+        release.set()
+        side_thread.join()
+        return
     if not args.no_main_first:
         turn("main thread")
     on_thread("second thread", False)
