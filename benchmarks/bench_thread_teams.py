@@ -10,8 +10,8 @@ torch's parallel work (one OpenMP team instead of two).
 
     python benchmarks/bench_thread_teams.py --main-threads 1 --side-team 2   # then 1
 
---side-team N instead: a training thread alone, then beside a third thread (as the window's sampling thread) runs one parallel op
-with N torch threads and stays alive.
+--side-team N instead: a training thread alone, then beside a third thread (as the window's
+sampling thread) that ran one parallel op with N torch threads and stays alive.
 """
 
 from __future__ import annotations
