@@ -248,3 +248,27 @@ def test_the_sampling_thread_runs_torch_on_one_thread(qtbot, rig, model_and_voca
     finally:
         torch.set_num_threads(threads)
     assert collector.outcome == "done" and seen == [1]
+
+
+def test_sampling_leaves_no_stray_python_thread_entry(qtbot, model_and_vocab):
+    """threadpoolctl asks Python for the calling thread; from the sampling QThread that left
+    a "Dummy" entry in threading.enumerate() (seen as a leftover thread by window_cycles)."""
+    import threading
+
+    from rnnlab.core.nn.fast_step import use_one_blas_thread
+
+    use_one_blas_thread.cache_clear()  # as in a fresh process: the BLAS limit not yet set
+    before = set(threading.enumerate())
+    thread, worker = start_sampling_thread(chunk_interval=0.005)
+    requester, collector = Requester(), Collector()
+    requester.request.connect(worker.generate)
+    worker.finished.connect(collector.on_finished)
+    worker.failed.connect(collector.on_failed)
+    requester.request.emit(*model_and_vocab, SampleSettings(length=50, seed=1))
+    qtbot.waitUntil(_ended(collector), timeout=20_000)
+    try:
+        assert collector.outcome == "done"
+        stray = [t for t in set(threading.enumerate()) - before if isinstance(t, threading._DummyThread)]
+        assert stray == []
+    finally:
+        assert shutdown(thread, worker)

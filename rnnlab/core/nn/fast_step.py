@@ -28,7 +28,7 @@ from rnnlab.core.nn.model import CharRNN, Hidden, hidden_from_tensors, hidden_te
 
 
 @functools.cache
-def _one_blas_thread() -> None:
+def use_one_blas_thread() -> None:
     """numpy's BLAS on one thread, for the whole process: rnnlab's numpy products are
     vector-sized, where a second thread costs more than it gives (2x slower per character
     with another process busy) and takes a core from training."""
@@ -52,7 +52,7 @@ class FastStepper:
     and c for an LSTM). Copies the weights: later changes to the model are not seen."""
 
     def __init__(self, model: CharRNN):
-        _one_blas_thread()
+        use_one_blas_thread()
         cfg = model.config
         self.cell, self.layers, self.hidden = cfg.cell, cfg.layers, cfg.hidden
         H, gates = cfg.hidden, {"rnn": 1, "lstm": 4, "gru": 3}[cfg.cell]

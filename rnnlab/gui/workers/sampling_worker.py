@@ -25,6 +25,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from rnnlab.core import logs
+from rnnlab.core.nn.fast_step import use_one_blas_thread
 from rnnlab.core.nn.sampler import SamplerError, SampleSettings, sample_stream
 from rnnlab.core.train.own_load import OWN_LOAD
 from rnnlab.gui.workers.gui_threads import keep_to_one_torch_thread
@@ -103,6 +104,9 @@ class SamplingWorker(QObject):
 def start_sampling_thread(parent: QObject | None = None,
                           chunk_interval: float = CHUNK_INTERVAL) -> tuple[QThread, SamplingWorker]:
     """A started QThread with a SamplingWorker living in it."""
+    # here, not at the first sample: threadpoolctl asks Python which thread calls it, and
+    # asked from a QThread, Python keeps a stray "Dummy" entry in threading.enumerate()
+    use_one_blas_thread()
     thread = QThread(parent)
     thread.setObjectName("samplingThread")
     worker = SamplingWorker(chunk_interval)
