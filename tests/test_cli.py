@@ -13,7 +13,8 @@ import torch
 
 from rnnlab.cli.main import main
 from rnnlab.core.io.run_state import load_model
-from rnnlab.core.train.presets import PRESETS
+from rnnlab.core.train.precision import cpu_has_native_bf16
+from rnnlab.core.train.presets import PRESETS, default_preset
 
 TINY = ["--cell", "lstm", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--threads", "1"]
 TEXT = "builtin:counting,length=6000"
@@ -236,3 +237,26 @@ def test_a_built_in_text_brings_its_own_preset_and_says_so(capsys, tmp_path):
     assert code == 0 and "using the memory preset, made for builtin:copy" in err
     model = load_model(str(out_file))[0]
     assert (model.config.cell, model.config.hidden, model.config.embedding) == ("lstm", 128, 16)
+
+
+def test_a_short_time_budget_gets_the_preset_that_learns_fastest_in_it(capsys, tmp_path):
+    """Within a minute the small LSTM is ahead (benchmarks/RESULTS.md, "quick"), and it says so."""
+    out_file = tmp_path / "model.rnnlab"
+    code, _, err = run_cli(capsys, "train", TEXT, "--seconds", "0.3", "--threads", "1", "--out", str(out_file))
+    assert code == 0 and "using the quick preset, the fastest learner in 60 s or less" in err
+    quick = PRESETS["quick"].model
+    assert load_model(str(out_file))[0].config.hidden == quick["hidden"] != PRESETS["classroom"].model["hidden"] \
+        or not cpu_has_native_bf16()  # without native bf16 classroom is the same small LSTM
+
+
+def test_a_longer_budget_or_none_gets_the_apps_default():
+    assert default_preset(60) == "quick" and default_preset(60.5) == "classroom"
+    assert default_preset(None) == "classroom"  # a step or epoch budget, or none
+
+
+def test_a_chosen_preset_beats_the_budgets_default(capsys, tmp_path):
+    out_file = tmp_path / "model.rnnlab"
+    code, _, err = run_cli(capsys, "train", TEXT, "--preset", "classroom", "--seconds", "0.3",
+                           "--threads", "1", "--out", str(out_file))
+    assert code == 0 and "quick" not in err
+    assert load_model(str(out_file))[0].config.hidden == PRESETS["classroom"].model["hidden"]

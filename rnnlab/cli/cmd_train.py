@@ -16,7 +16,15 @@ from rnnlab.core.train.device import DEVICES
 from rnnlab.core.train.events import EvalEvent, StepEvent
 from rnnlab.core.train.optim import OPTIMIZERS, SCHEDULES
 from rnnlab.core.train.precision import PRECISIONS
-from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, get_preset, preset_for
+from rnnlab.core.train.presets import (
+    DEFAULT_PRESET,
+    PRESETS,
+    QUICK_PRESET,
+    QUICK_SECONDS,
+    default_preset,
+    get_preset,
+    preset_for,
+)
 from rnnlab.core.train.thread_fit import fit_threads
 from rnnlab.core.train.trainer import Trainer
 
@@ -31,8 +39,9 @@ def add_parser(sub) -> None:
                        description="Train a character-level model on TEXT (a file or builtin:NAME).")
     p.add_argument("text", nargs="?", help="text file or builtin:NAME (default: the preset's)")
     p.add_argument("--preset", choices=list(PRESETS),
-                   help=f"starting settings (default: {DEFAULT_PRESET}, or the one made for a "
-                        f"built-in text, e.g. memory for builtin:copy)")
+                   help=f"starting settings (default: {DEFAULT_PRESET}; {QUICK_PRESET} for --seconds "
+                        f"{QUICK_SECONDS:g} or less; the one made for a built-in text, e.g. memory "
+                        f"for builtin:copy)")
     m = p.add_argument_group("model")
     m.add_argument("--cell", choices=CELLS)
     m.add_argument("--hidden", type=int, help="units per layer")
@@ -85,7 +94,7 @@ def run(args) -> int:
     check_ranges(args)
     reporter = JsonReporter() if args.json else TextReporter()
     if not args.resume:
-        choose_preset(args, DEFAULT_PRESET, reporter.message)
+        choose_preset(args, default_preset(args.seconds), reporter.message)
     trainer = _resume(args) if args.resume else _fresh(args)
     threads = fit_threads(trainer.config.threads, trainer.device)  # one trainer: the process is its own
     out = check_writable(Path(args.out or args.resume or _default_out(trainer)))  # before, not after, training
@@ -122,6 +131,9 @@ def choose_preset(args, default: str, say) -> None:
     chosen, args.preset = args.preset, preset_for(args.text, args.preset, default)
     if chosen is None and args.preset != default:
         say(f"using the {args.preset} preset, made for {args.text} (--preset to choose another)")
+    elif chosen is None and default == QUICK_PRESET:
+        say(f"using the {default} preset, the fastest learner in {QUICK_SECONDS:g} s or less "
+            f"(--preset {DEFAULT_PRESET} for the app's default)")
 
 
 def given(args, names) -> dict:
