@@ -70,6 +70,9 @@ def test_presentation_mode_shows_big_plots_and_fewer_things(window, qtbot, width
     assert window.loss_plot.plot.height() >= 190 and view.height() >= 100
     assert window.heatmap.view_widget.height() >= 120
     assert window.sampling_panel.sampleOutput.height() >= 300
+    window.explain.show_view(window.explain.next_char)  # a tall view: the loss plot gets less
+    axis = window.loss_plot.plot.getPlotItem().getAxis("left")
+    qtbot.waitUntil(lambda: axis.label.boundingRect().width() <= axis.height())  # not "oss"
     window.view_modes.set_presentation(False)
     assert window.loss_plot.toolbar.isVisible() and window.sampling_panel.primeEdit.isVisible()
     assert window.panel_boxes["loss"].title() == "Loss"
@@ -105,6 +108,10 @@ def test_the_normal_windows_loss_curves_get_room(window, qtbot, width, height):
     strip = window.loss_plot.plot.getPlotItem()._rnnlab_top_strip
     qtbot.waitUntil(lambda: strip.legend_rect().height() > 0 and not strip.legend_rect().intersects(strip.data_rect()))
     assert strip.data_rect().height() >= 70  # was ~26 px at 1024x728 (three legend lines, two toolbar rows)
+    item = window.loss_plot.plot.getPlotItem()
+    for side in ("left", "right"):  # each axis label read in full, not "rning rate (x0.001"
+        axis = item.getAxis(side)
+        assert axis.label.boundingRect().width() <= axis.height(), (side, axis.labelString())
     tabs, inside = window.explain, window.center_splitter.widget(1)
     tabs.show_view(tabs.next_char)  # a taller view than the hidden state's: the splitter makes room
     page = tabs.currentWidget()

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-from rnnlab.gui.look import theme, tick_room
+from rnnlab.gui.look import label_room, theme, tick_room
 
 # Line colours (matplotlib's "tab10", colour-blind-safe as a pair).
 BLUE = "#1f77b4"
@@ -85,15 +85,18 @@ def _restyle_plot(item: pg.PlotItem, look: theme.Look) -> None:
         if base is not None:
             axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix,
                           **{"font-size": look.css_pt(base), "color": fg})
+            label_room.refit(axis)
     _restyle_title(item, look)
 
 
-def set_label(item: pg.PlotItem, side: str, text: str, pt: float = 10) -> None:
-    """An axis label of `pt` points (larger in presentation mode) in the look's foreground."""
+def set_label(item: pg.PlotItem, side: str, text: str, pt: float = 10, short: str | None = None) -> None:
+    """An axis label of `pt` points (larger in presentation mode) in the look's foreground;
+    `short` in its place where the axis is too short for `text` (label_room)."""
     axis = item.getAxis(side)
     axis._rnnlab_label_pt = pt
     look = theme.current()
     axis.setLabel(text, **{"font-size": look.css_pt(pt), "color": look.foreground})
+    label_room.fit_label(axis, text, short)
 
 
 def set_title(item: pg.PlotItem, title: str, pt: float = 10, row_px: int | None = None) -> None:

@@ -303,7 +303,8 @@ class LossPlotPanel(QtWidgets.QWidget):
         item = self.plot.getPlotItem()
         x_text = "characters seen" if self.x_combo.currentIndex() == 1 else "training step"
         colors.set_label(item, "bottom", x_text, 11)
-        colors.set_label(item, "left", f"loss ({self.units_combo.currentText()})", 11)
+        units = self.units_combo.currentText()
+        colors.set_label(item, "left", f"loss ({units})", 11, short=units)
 
     # --- controls -----------------------------------------------------------------------
 

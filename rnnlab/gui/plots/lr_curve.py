@@ -25,7 +25,8 @@ class LrCurve:
         item.showAxis("right")
         axis = item.getAxis("right")
         axis.linkToView(self.view)
-        colors.set_label(item, "right", "learning rate", 11)
+        # the legend names the curve in full where the axis is short
+        colors.set_label(item, "right", "learning rate", 11, short="lr")
         self.view.setXLink(item)
         self.curve = pg.PlotDataItem(name="learning rate")
         colors.style_pen(self.curve, colors.GREEN, 1.5, dash=True)

@@ -175,7 +175,8 @@ class RacePlot(QtWidgets.QWidget):
     def _update_labels(self) -> None:
         item = self.plot.getPlotItem()
         colors.set_label(item, "bottom", X_AXES[self._x_key()], 11)
-        colors.set_label(item, "left", f"loss ({self.units_combo.currentText()})", 11)
+        units = self.units_combo.currentText()
+        colors.set_label(item, "left", f"loss ({units})", 11, short=units)
 
     def _on_axes_changed(self, _index: int) -> None:
         self._update_labels()
