@@ -131,7 +131,7 @@ class NeuronHuntPanel(QtWidgets.QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.pattern_view, 1)
+        layout.addWidget(self.pattern_view, 2)  # its whole text (up to 5 lines) where there is room
         layout.addWidget(self.caption_label)
         # the ranking beside the text it colours: stacked, each got 2-3 lines on a 768-px screen
         pair = QtWidgets.QHBoxLayout()
