@@ -50,6 +50,7 @@ def check_command_line(folder: Path) -> None:
 
 def check_window() -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from rnnlab.gui.app import app_icon, splash
@@ -69,6 +70,11 @@ def check_window() -> None:
           f"the three shipped lessons are found ({lessons.SHIPPED})")
     check(lessons.open_lesson(window, str(shipped[0])), f"a shipped lesson opens ({shipped[0].name})")
     window.close()
+    # Qt torn down now, while Python still runs: left to the interpreter's exit, PySide
+    # segfaulted there in ~1 run of 6 (PYSIDE-2254); `rnnlab` itself ends through app.exec()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.shutdown()
 
 
 def main() -> None:

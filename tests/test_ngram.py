@@ -137,3 +137,22 @@ def test_a_capped_fit_counts_only_the_last_training_characters():
     assert fit_corpus(corpus, 3).prob(ca, t) > capped.prob(ca, t)
     assert validation_loss(corpus, 3, max_train_chars=200) == pytest.approx(
         validation_loss(corpus, 3, model=capped))
+
+
+def test_the_count_reports_each_order_and_stops_when_its_caller_raises():
+    """A closing window stops the baseline between orders (a count still running while
+    Python exits crashed it)."""
+    corpus = corpus_from_text("the cat sat on the mat. " * 200)
+    seen = []
+    validation_loss(corpus, 5, progress=seen.append)
+    assert seen == [0.25, 0.5, 0.75, 1.0]
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_two(share):
+        if share >= 0.5:
+            raise Stop
+
+    with pytest.raises(Stop):
+        validation_loss(corpus, 5, progress=stop_after_two)

@@ -31,6 +31,7 @@ this only affects the first n-2 scored characters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,8 +100,10 @@ class NGramModel:
 
     @classmethod
     def fit(cls, train_ids: np.ndarray, vocab_size: int, order: int,
-            smoothing: str = "witten-bell") -> NGramModel:
-        """Count every m-gram (m <= order) of `train_ids` (ids in [0, vocab_size))."""
+            smoothing: str = "witten-bell", progress: Callable[[float], None] | None = None) -> NGramModel:
+        """Count every m-gram (m <= order) of `train_ids` (ids in [0, vocab_size)).
+        `progress(share done)` is called after each order: a caller can stop the count there
+        by raising (a window closing must not leave it running while Python exits)."""
         order = check_order(order)
         if smoothing not in SMOOTHING:
             raise NGramError(f"unknown smoothing {smoothing!r}; choose from {', '.join(SMOOTHING)}")
@@ -131,6 +134,8 @@ class NGramModel:
                                  pair_count.astype(np.int64)))
             ids = np.full(n, -1, dtype=np.int64)
             ids[m:] = inv
+            if progress is not None:
+                progress(m / (order - 1))
         return cls(order, V, unigram, n, levels, smoothing)
 
     # ---- probabilities ---------------------------------------------------------------
@@ -207,15 +212,16 @@ class NGramModel:
 # ---- corpus helpers ------------------------------------------------------------------
 
 def fit_corpus(corpus, order: int, smoothing: str = "witten-bell",
-               max_train_chars: int | None = None) -> NGramModel:
+               max_train_chars: int | None = None, progress: Callable[[float], None] | None = None) -> NGramModel:
     """Fit on the training part of a rnnlab.core.data.corpus.Corpus (only its last
     max_train_chars characters when given: counting takes ~50-75 bytes and ~1-2.5 µs a character)."""
     train = corpus.train if max_train_chars is None else corpus.train[-max_train_chars:]
-    return NGramModel.fit(train, len(corpus.vocab), order, smoothing)
+    return NGramModel.fit(train, len(corpus.vocab), order, smoothing, progress)
 
 
 def validation_loss(corpus, order: int, max_chars: int | None = None,
-                    model: NGramModel | None = None, max_train_chars: int | None = None) -> float:
+                    model: NGramModel | None = None, max_train_chars: int | None = None,
+                    progress: Callable[[float], None] | None = None) -> float:
     """Nats/char on the corpus's validation part, comparable with the RNN's validation loss.
 
     Scores val[1 : max_chars + 1] (all of val[1:] when max_chars is None), the targets
@@ -224,7 +230,7 @@ def validation_loss(corpus, order: int, max_chars: int | None = None,
     (fitted on this corpus's training part) is given.
     """
     if model is None:
-        model = fit_corpus(corpus, order, max_train_chars=max_train_chars)
+        model = fit_corpus(corpus, order, max_train_chars=max_train_chars, progress=progress)
     elif model.order != order:
         raise NGramError(f"the given model has order {model.order}, not {order}")
     n_val = corpus.n_val

@@ -380,6 +380,8 @@ class MainWindow(CheckpointActions, ClassroomActions, TextActions, ModelReadActi
             self.download_dialog.shutdown()
         self.explain.shutdown()
         self.end_model_reads()
+        for job in (self.baseline, self.memorisation):
+            job.shutdown()  # a count still running while Python exits crashed it (.ci/run's smoke)
         self.opening.shutdown()
         window_fit.save(self, self.splitters)
         event.accept()

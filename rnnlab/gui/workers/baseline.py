@@ -29,8 +29,9 @@ def start_baseline(computer: LatestJob, corpus, max_chars: int | None) -> None:
     """done(corpus, (loss, label), error): the corpus's n-gram validation loss in nats/char,
     scored on the validation characters the window's own validation scores, and the line's
     label, which says what was measured."""
-    def job(_progress):
-        loss = validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars, max_train_chars=BASELINE_FIT_CHARS)
+    def job(progress):  # progress: a newer text or a closing window stops the count between orders
+        loss = validation_loss(corpus, BASELINE_ORDER, max_chars=max_chars, max_train_chars=BASELINE_FIT_CHARS,
+                               progress=progress)
         return loss, baseline_label(corpus, max_chars)
     computer.submit(corpus, job)
 
