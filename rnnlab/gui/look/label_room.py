@@ -17,7 +17,8 @@ from PySide6 import QtGui
 def fit_label(axis: pg.AxisItem, full: str, short: str | None) -> None:
     """Show `full` on `axis` where it fits, else `short` (None: always `full`)."""
     axis._rnnlab_label_texts = (full, short)
-    if not getattr(axis, "_rnnlab_fits_labels", False):
+    # only axes with a choice to make listen to their resizes (every plot's axes go by here)
+    if short is not None and not getattr(axis, "_rnnlab_fits_labels", False):
         axis._rnnlab_fits_labels = True
         axis.geometryChanged.connect(lambda axis=axis: _refit_if_alive(axis))
     refit(axis)
