@@ -3,10 +3,11 @@ fewer and bigger things, legends stay off the data, remembered columns are per s
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 from window_helpers import Answers
 
 from rnnlab.gui import MainWindow
+from rnnlab.gui.explain import header
 from rnnlab.gui.look import settings, theme
 from rnnlab.gui.window import window_fit
 
@@ -152,3 +153,31 @@ def test_columns_are_remembered_per_screen_size_and_checked(window, qtbot, monke
     sizes = columns.sizes()
     assert sizes[0] == columns.widget(0).content_width() and 250 <= sizes[2] <= 380
     assert window_fit.columns_usable(window.splitters)
+
+
+def _lines(view) -> float:
+    return view.viewport().height() / QtGui.QFontMetrics(view.font()).lineSpacing()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 728), (1280, 760)])  # under a title bar
+def test_an_explanation_keeps_to_a_few_lines_and_scrolls(window, qtbot, width, height):
+    """At 1024x728 the full explanations took 5-9 lines of a ~260 px view and left the text
+    boxes under them 2-3 lines."""
+    _at(window, qtbot, width, height, False)
+    hunt = window.explain.neuron_hunt
+    window.explain.show_view(hunt)
+    paragraph = hunt.header.paragraph
+    line = QtGui.QFontMetrics(paragraph.widget().font()).lineSpacing()
+    room = window.explain.currentWidget().height()
+    qtbot.waitUntil(lambda: paragraph.height() <= max(header.MIN_LINES * line, header.ROOM_SHARE * room) + 1)
+    assert paragraph.verticalScrollBar().maximum() > 0  # the rest of it is a scroll away
+    assert _lines(hunt.pattern_view) >= 3 and _lines(hunt.unit_view) >= 4.5
+
+
+def test_a_tall_window_shows_the_whole_explanation(window, qtbot):
+    _at(window, qtbot, 1600, 1150, False)
+    gates = window.explain.gates
+    window.explain.show_view(gates)
+    paragraph = gates.header.paragraph
+    qtbot.waitUntil(lambda: paragraph.height() >= paragraph.widget().heightForWidth(paragraph.width()))
+    assert paragraph.verticalScrollBar().maximum() == 0

@@ -26,6 +26,8 @@ def export_or_report(widget: QtWidgets.QWidget, path: str | Path, report: Callab
 PRESENTING_LINES = 2  # an explanation shows at most this many lines in presentation mode, then scrolls
 # (the teacher talks; at 1024x768 four lines took a gate plot a third of its height)
 MIN_LINES = 2  # ...and never fewer, however little room there is
+ROOM_SHARE = 0.15  # in a normal window, at most this share of the view's height, then it scrolls
+# (at 1024x768 the full text took 5-9 lines of a 260 px view and left its text boxes 2-3 lines)
 
 
 class _Paragraph(QtWidgets.QScrollArea):
@@ -35,7 +37,9 @@ class _Paragraph(QtWidgets.QScrollArea):
 
     def __init__(self, label: QtWidgets.QLabel) -> None:
         super().__init__()
-        self.max_lines: int | None = None
+        self.max_lines: int | None = None  # set in presentation mode; otherwise the room decides
+        self._room: QtWidgets.QWidget | None = None  # the stack of views this one is shown in
+        self._room_lines: int | None = None
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -44,11 +48,42 @@ class _Paragraph(QtWidgets.QScrollArea):
         self.viewport().setAutoFillBackground(False)
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
-        policy.setVerticalPolicy(QtWidgets.QSizePolicy.Policy.Preferred)
+        policy.setVerticalPolicy(QtWidgets.QSizePolicy.Policy.Maximum)  # never more than it asks for
         self.setSizePolicy(policy)
 
     def _line(self) -> int:
         return QtGui.QFontMetrics(self.widget().font()).lineSpacing()
+
+    def _find_room(self) -> QtWidgets.QWidget | None:
+        """The nearest QStackedWidget above (the tabs' pages): its height is the room all
+        of the view shares. Found once the paragraph is in the window, then watched."""
+        if self._room is None:
+            parent = self.parentWidget()
+            while parent is not None and not isinstance(parent, QtWidgets.QStackedWidget):
+                parent = parent.parentWidget()
+            if parent is not None:
+                self._room = parent
+                parent.installEventFilter(self)
+        return self._room
+
+    def _lines_for_room(self) -> int | None:
+        room = self._find_room()
+        if room is None or room.height() <= 1:
+            return None
+        return max(MIN_LINES, int(ROOM_SHARE * room.height() / self._line()))
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._room and event.type() == QtCore.QEvent.Type.Resize:
+            lines = self._lines_for_room()
+            if lines != self._room_lines:
+                self._room_lines = lines
+                self.updateGeometry()
+        return False
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._room_lines = self._lines_for_room()
+        self.updateGeometry()
+        super().showEvent(event)
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -57,7 +92,9 @@ class _Paragraph(QtWidgets.QScrollArea):
         full = self.widget().heightForWidth(max(width, 1))
         if full < 0:
             full = self.widget().sizeHint().height()
-        return full if self.max_lines is None else min(full, self.max_lines * self._line() + 4)
+        lines = self.max_lines if self.max_lines is not None else self._room_lines
+        # +1, not more: a sliver of the next line looked like a glitch
+        return full if lines is None else min(full, lines * self._line() + 1)
 
     def sizeHint(self) -> QtCore.QSize:
         width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
@@ -66,7 +103,7 @@ class _Paragraph(QtWidgets.QScrollArea):
     def minimumSizeHint(self) -> QtCore.QSize:
         width = self.width() if self.width() > 1 else self.widget().sizeHint().width()
         return QtCore.QSize(self.widget().minimumSizeHint().width() // 4,
-                            min(self.heightForWidth(width), MIN_LINES * self._line() + 4))
+                            min(self.heightForWidth(width), MIN_LINES * self._line() + 1))
 
 
 class ExplainHeader(QtWidgets.QWidget):

@@ -82,7 +82,7 @@ class NextCharPanel(QtWidgets.QWidget):
         self.bar_plot = plot = pg.PlotWidget(background="w")
         plot.setObjectName("nextCharBars")
         plot.setMinimumWidth(200)
-        theme.follow_min_height(plot, 100)  # grows with the fonts: at presentation size 110 px cut its letters off
+        theme.follow_min_height(plot, 84)  # grows with the fonts (presenting: 126 px; 110 had cut its letters off)
         colors.style_view(plot)
         item = plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
