@@ -181,3 +181,26 @@ def test_a_tall_window_shows_the_whole_explanation(window, qtbot):
     paragraph = gates.header.paragraph
     qtbot.waitUntil(lambda: paragraph.height() >= paragraph.widget().heightForWidth(paragraph.width()))
     assert paragraph.verticalScrollBar().maximum() == 0
+
+
+def _shown(status) -> set:
+    return {w for w in (*status.labels.values(), status.progress, status.eta) if w.isVisible()}
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_a_passing_message_gets_room_in_a_narrow_status_bar(window, qtbot, presenting):
+    _at(window, qtbot, 1024, 728, presenting)
+    status, bar = window.status, window.statusBar()
+    status.show_budget(0.5, 30.0)
+    shown_before = {w.objectName() for w in _shown(status)}
+    text = "Budget reached: training stopped"
+    window.show_status(text, 60000)
+
+    def message_fits():
+        left = min(w.geometry().left() for w in _shown(status))
+        return left >= bar.fontMetrics().horizontalAdvance(text) + 8
+    qtbot.waitUntil(message_fits)
+    assert {"stepLabel", "lossLabel", "valLabel"} <= {w.objectName() for w in _shown(status)}
+    bar.clearMessage()
+    qtbot.waitUntil(lambda: {w.objectName() for w in _shown(status)} == shown_before)
+    assert ("epochLabel" in shown_before) is not presenting  # presentation's own choice kept

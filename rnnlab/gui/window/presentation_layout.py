@@ -40,7 +40,7 @@ class PresentationLayout:
         for widget in (heatmap.source_label, heatmap.source_combo, heatmap.text_edit):
             widget.setVisible(not on)
         for name in STATUS_LABELS:
-            window.status.labels[name].setVisible(not on)
+            window.status.show_widget(window.status.labels[name], not on)
         panel = window.sampling_panel
         form = panel.layout()
         if isinstance(form, QFormLayout):

@@ -17,6 +17,10 @@ WIDEST = {"stepLabel": "step 10,000,000", "epochLabel": "epoch 999.99", "lrLabel
           "valLabel": "val 0.000", "speedLabel": "999,999 chars/s", "elapsedLabel": "00:00:00"}
 
 
+# What a passing message may cover when the bar is too narrow for it (QStatusBar only hides
+# its normal widgets for one), least needed first: the step and the losses stay.
+FOLD_ORDER = ("epochLabel", "lrLabel", "etaLabel", "budgetProgress", "elapsedLabel", "speedLabel")
+
 TIPS = {"lrLabel": "The learning rate of the last step: it warms up over the first steps, then, with a "
                      "budget, falls along a cosine to the end of the budget"}
 
@@ -45,6 +49,34 @@ class TrainingStatus:
         self.eta.hide()
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.eta)
+        self._bar = bar
+        self._wanted = {w: not w.isHidden() for w in (*self.labels.values(), self.progress, self.eta)}
+        self._folded: set[QWidget] = set()
+        bar.messageChanged.connect(self._make_room)
+
+    def show_widget(self, widget: QWidget, on: bool) -> None:
+        """Show or hide one of the bar's widgets (a passing message may still cover it)."""
+        self._wanted[widget] = on
+        widget.setVisible(on and widget not in self._folded)
+
+    def _make_room(self, text: str) -> None:
+        """Hide the least needed widgets while a message shows that would not fit beside them."""
+        self._folded.clear()
+        if text:
+            need = self._bar.fontMetrics().horizontalAdvance(text) + 24
+            by_name = {w.objectName(): w for w in self._wanted}
+            for name in FOLD_ORDER:
+                if need <= self._room():
+                    break
+                self._folded.add(by_name[name])
+        for widget, on in self._wanted.items():
+            widget.setVisible(on and widget not in self._folded)
+
+    def _room(self) -> float:
+        """The width left for a message beside the widgets that would stay shown."""
+        taken = sum(max(w.sizeHint().width(), w.minimumWidth()) + 8
+                    for w, on in self._wanted.items() if on and w not in self._folded)
+        return self._bar.width() - taken - 24  # the size grip and the bar's margins
 
     def show_step(self, event: StepEvent, elapsed: float) -> None:
         self.labels["stepLabel"].setText(f"step {event.step:,}")
@@ -65,8 +97,8 @@ class TrainingStatus:
     def show_budget(self, fraction: float | None, eta_seconds: float | None) -> None:
         """Progress of the budget (None hides it)."""
         visible = fraction is not None
-        self.progress.setVisible(visible)
-        self.eta.setVisible(visible)
+        self.show_widget(self.progress, visible)
+        self.show_widget(self.eta, visible)
         if visible:
             self.progress.setValue(int(min(max(fraction, 0.0), 1.0) * 1000))
             self.eta.setText(f"ETA {format_duration(eta_seconds or 0)}")
