@@ -3,6 +3,11 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import tempfile  # noqa: E402
+
+# One cache for the whole run, never the user's: bf16 is timed once, not in every CLI test's
+# process (each has its own data folder, below).
+os.environ["RNNLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="rnnlab-test-cache-")
 
 import socket  # noqa: E402
 

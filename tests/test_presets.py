@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from rnnlab.core.train.precision import cpu_has_native_bf16, resolve_precision
+from rnnlab.core.train.precision import bf16_pays_on_cpu, resolve_precision
 from rnnlab.core.train.presets import DEFAULT_PRESET, PRESETS, RACE_PRESET, classroom_preset, get_preset
 
 
@@ -16,7 +16,7 @@ def test_the_classroom_model_is_the_one_this_cpu_trains_fast():
     cpu = torch.device("cpu")
     assert resolve_precision("auto", cpu, without.model_config(65)) == "fp32"
     # ...and the preset in use is the one for this machine
-    assert PRESETS["classroom"] == classroom_preset(cpu_has_native_bf16())
+    assert PRESETS["classroom"] == classroom_preset(bf16_pays_on_cpu())
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -76,7 +76,7 @@ def add_training_options(p):
     t.add_argument("--threads", type=int,
                    help="CPU threads for torch; 0 (default) = the fastest count, measured while training")
     t.add_argument("--precision", choices=PRECISIONS,
-                   help="auto (default): bf16 only on a CPU with native bf16 and where it measured better")
+                   help="auto (default): bf16 only on a CPU where it is native, timed faster, and measured better")
     t.add_argument("--seed", type=int)
     return t
 

@@ -1,11 +1,12 @@
 """Which number format a step computes in: fp32, or bfloat16 autocast where it pays.
 
 Weights, optimizer state and checkpoints stay fp32; with bf16 the forward pass runs under
-torch.autocast and the loss is taken in fp32. On a CPU, bf16 is only fast with native
-bf16 instructions (x86 avx512_bf16 or AMX; oneDNN says whether it has them); elsewhere it
-is emulated and slower than fp32. "auto" takes bf16 only on such a CPU and only for the
-sizes where it reached a lower validation loss in the same time (benchmarks/RESULTS.md,
-"Precision"), fp32 elsewhere; on CUDA, bf16 autocast where the GPU supports it.
+torch.autocast and the loss is taken in fp32. On a CPU, bf16 can only be fast with native
+bf16 instructions (x86 avx512_bf16 or AMX; oneDNN says whether it has them), and even then
+it is not always faster (bf16_speed.py times it). "auto" takes bf16 only on a CPU where it
+is timed faster and only for the sizes where it reached a lower validation loss in the same
+time (benchmarks/RESULTS.md, "Precision"), fp32 elsewhere; on CUDA, bf16 autocast where the
+GPU supports it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from rnnlab.core.nn.model import ModelConfig
+from rnnlab.core.train.bf16_speed import bf16_pays_here
 from rnnlab.core.train.device import DeviceError
 
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -25,6 +27,11 @@ def cpu_has_native_bf16() -> bool:
         return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):  # a build without oneDNN's check
         return False
+
+
+def bf16_pays_on_cpu() -> bool:
+    """Native bf16, and timed faster than fp32 on this CPU."""
+    return cpu_has_native_bf16() and bf16_pays_here()
 
 
 def resolve_precision(name: str, device: torch.device, model: ModelConfig) -> str:
@@ -42,7 +49,7 @@ def resolve_precision(name: str, device: torch.device, model: ModelConfig) -> st
             raise DeviceError("bf16 needs a CPU with native bf16 (avx512_bf16 or AMX); here it would "
                               "only be emulated and slower: use --precision fp32 or auto")
         return "bf16"
-    return "bf16" if native and model.hidden >= BF16_MIN_HIDDEN else "fp32"
+    return "bf16" if model.hidden >= BF16_MIN_HIDDEN and bf16_pays_on_cpu() else "fp32"
 
 
 def autocast(device: torch.device, precision: str):

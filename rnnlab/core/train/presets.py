@@ -8,7 +8,7 @@ from rnnlab.core.data.builtin_corpora import is_builtin_spec, parse_spec
 from rnnlab.core.errors import CorpusError
 from rnnlab.core.nn.model import ModelConfig
 from rnnlab.core.train.config import TrainConfig
-from rnnlab.core.train.precision import cpu_has_native_bf16
+from rnnlab.core.train.precision import bf16_pays_on_cpu
 
 DEFAULT_CORPUS = "builtin:python"
 DEFAULT_PRESET = "classroom"
@@ -36,12 +36,12 @@ class Preset:
         return TrainConfig(**{**self.train, **overrides})
 
 
-def classroom_preset(native_bf16: bool) -> Preset:
+def classroom_preset(fast_bf16: bool) -> Preset:
     """The app's and the CLI's default, chosen by measurement on three texts at 30 s and
     120 s (benchmarks/RESULTS.md, "Presets"): the lowest validation loss for the time. The
     1x512 GRU needs bf16 to be fast; in fp32 it reaches 1.95 in 30 s where the 1x256 LSTM
-    reaches 1.57, so a CPU without native bf16 gets the LSTM."""
-    if native_bf16:
+    reaches 1.57, so a CPU where bf16 is not timed faster gets the LSTM."""
+    if fast_bf16:
         return Preset("classroom", "1x512 GRU in bf16, learns fastest on this CPU (the app's default)",
                       {"cell": "gru", "hidden": 512, "layers": 1, "embedding": 32},
                       {"batch": 64, "seq": 64, "lr": 5e-3, "warmup_steps": 50})
@@ -79,7 +79,7 @@ PRESETS: dict[str, Preset] = {
                {"cell": "lstm", "hidden": 16, "layers": 1},
                {"batch": 8, "seq": 16, "lr": 1e-2, "eval_every": 50, "carry_hidden": False},
                corpus="builtin:hello", steps=400),
-        classroom_preset(cpu_has_native_bf16()),
+        classroom_preset(bf16_pays_on_cpu()),
         quick_preset(),
         Preset("small", "2x128 LSTM, quick steps: for races and slow laptops",
                {"cell": "lstm", "hidden": 128, "layers": 2},
