@@ -63,3 +63,18 @@ def test_a_new_model_empties_the_panel(window, qtbot, tmp_path):
         replace()  # another model (opened) or none (Reset): the old text is not its
         qtbot.waitUntil(lambda: not window.is_opening() and panel.text() == "", timeout=10_000)
         assert panel.last_sample() == "" and window.sampling.last_request is None
+
+
+def test_a_budget_over_before_the_first_sample_still_ends_with_text(window, qtbot):
+    panel = window.sampling_panel
+    panel.autoSampleCheck.setChecked(True)
+    panel.autoSampleSpin.setValue(panel.autoSampleSpin.maximum())  # longer than the whole run
+    window.training_panel.budget_combo.setCurrentIndex(window.training_panel.budget_combo.findData("steps"))
+    window.training_panel.budget_spin.setValue(20)
+    ended = []
+    window.session.finished.connect(ended.append)
+    window.toggle_training()  # Start
+    qtbot.waitUntil(lambda: ended == ["budget"], timeout=20_000)
+    qtbot.waitUntil(lambda: panel.last_sample() != "" and not panel.is_generating(), timeout=20_000)
+    assert panel.text().startswith(f"— step {window.session.trainer.step_count:,} —")
+    panel.autoSampleCheck.setChecked(False)

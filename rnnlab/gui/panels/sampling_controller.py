@@ -50,6 +50,7 @@ class SamplingController(QObject):
         self._metered_at: float | None = None  # train_seconds of the last periodic sample checked
         session.model_replaced.connect(self._on_session_model_replaced)
         session.state_changed.connect(self._on_session_state)
+        session.finished.connect(self._on_session_finished)
         self.set_model_available(False)
 
     def toggle(self) -> None:
@@ -121,6 +122,14 @@ class SamplingController(QObject):
         trainer = self.session.trainer
         if state == "running" and self._auto_since is None and trainer is not None:
             self._auto_since = trainer.train_seconds  # the first sample's wait starts with training
+
+    def _on_session_finished(self, reason: str) -> None:
+        """A budget shorter than the wait for the first sample still ends with some text."""
+        trainer = self.session.trainer
+        if (reason == "budget" and not self._sampled and not self.busy and trainer is not None
+                and self.panel.auto_sample_seconds() is not None):
+            self.generate(self.panel.settings(), f"— step {trainer.step_count:,} —")
+            self._periodic = True
 
     def _sample_ended(self) -> None:
         """The next periodic sample waits its full interval from now."""
