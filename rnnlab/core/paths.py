@@ -21,31 +21,28 @@ CACHE_DIR_ENV = "RNNLAB_CACHE_DIR"
 
 def data_dir() -> Path:
     """The folder for rnnlab's user data (not created here)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA")
-        return Path(base) / "rnnlab" if base else home / "AppData" / "Local" / "rnnlab"
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "rnnlab"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
-    return base / "rnnlab"
+    return _user_dir(DATA_DIR_ENV, "", ("Library", "Application Support"), "XDG_DATA_HOME", (".local", "share"))
 
 
 def machine_cache_dir() -> Path:
     """The folder for what rnnlab can work out again if it is deleted (not created here)."""
-    override = os.environ.get(CACHE_DIR_ENV)
+    return _user_dir(CACHE_DIR_ENV, "Cache", ("Library", "Caches"), "XDG_CACHE_HOME", (".cache",))
+
+
+def _user_dir(override_env: str, windows_sub: str, mac_base: tuple[str, ...], xdg_env: str,
+              xdg_default: tuple[str, ...]) -> Path:
+    """$override_env, else %LOCALAPPDATA%\\rnnlab[\\windows_sub], ~/mac_base/rnnlab, or
+    $xdg_env/rnnlab (an absolute one; else ~/xdg_default/rnnlab)."""
+    override = os.environ.get(override_env)
     if override:
         return Path(override).expanduser()
     home = Path.home()
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA")
-        return (Path(base) if base else home / "AppData" / "Local") / "rnnlab" / "Cache"
+        folder = (Path(base) if base else home / "AppData" / "Local") / "rnnlab"
+        return folder / windows_sub if windows_sub else folder
     if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "rnnlab"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".cache"
+        return home.joinpath(*mac_base, "rnnlab")
+    xdg = os.environ.get(xdg_env, "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else home.joinpath(*xdg_default)
     return base / "rnnlab"
