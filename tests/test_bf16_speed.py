@@ -42,6 +42,17 @@ def test_another_machines_or_a_broken_cache_is_timed_again(tmp_path):
         assert bf16_speedup(path, CountingTimer(1.5)) == 1.5
 
 
+def test_a_timing_that_fails_means_fp32_and_is_not_tried_again(tmp_path):
+    path = tmp_path / "bf16_speed.json"
+    calls = []
+
+    def failing():
+        calls.append(1)
+        raise RuntimeError("no bf16 kernel for this op")
+    assert bf16_speedup(path, failing) == 0.0 < SPEEDUP_NEEDED
+    assert bf16_speedup(path, failing) == 0.0 and len(calls) == 1
+
+
 def test_a_cache_that_cannot_be_written_still_answers(tmp_path):
     blocker = tmp_path / "a file"
     blocker.write_text("", encoding="utf-8")
