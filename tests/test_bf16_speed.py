@@ -60,9 +60,14 @@ def test_a_cache_that_cannot_be_written_still_answers(tmp_path):
     assert bf16_speedup(blocker / "bf16_speed.json", timer) == 1.4  # its folder is a file
 
 
-def test_the_timing_is_a_real_ratio_of_step_times():
+def test_the_timing_is_a_real_ratio_of_step_times_and_leaves_the_random_state():
+    import torch
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
     speedup = time_speedup(reps=1)
     assert 0.05 < speedup < 20  # both precisions ran a step: a finite, positive ratio
+    assert torch.equal(torch.rand(3), expected)
 
 
 @pytest.mark.parametrize("speedup, expect", [(0.62, "fp32"), (SPEEDUP_NEEDED + 0.5, "bf16")])
