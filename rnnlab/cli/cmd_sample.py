@@ -39,7 +39,8 @@ def sample_settings(args, seed: int | None = None) -> SampleSettings:
 def run(args) -> int:
     settings = sample_settings(args)
     model, vocab, _ = load_model(args.checkpoint, resolve_device(args.device))
-    stream = sample_stream(model, vocab, settings)  # checks prime and settings before printing
+    # checks prime and settings before printing; nothing else here needs the cores
+    stream = sample_stream(model, vocab, settings, own_cores=True)
     out = sys.stdout
     live = out.isatty()  # a terminal sees each char as it comes; a file or pipe gets buffered writes
     out.write(args.prime)

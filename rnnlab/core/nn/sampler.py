@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ import numpy as np
 import torch
 
 from rnnlab.core.data.vocab import Vocabulary, format_chars
+from rnnlab.core.nn.blas_fit import CHUNK, FittedBlas
 from rnnlab.core.nn.fast_step import FastStepper
 from rnnlab.core.nn.model import CharRNN, Hidden
 
@@ -142,11 +144,15 @@ def prime_ids(vocab: Vocabulary, prime: str) -> torch.Tensor:
     return torch.as_tensor(vocab.encode(prime).astype("int64"))  # (P,)
 
 
-def sample_stream(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -> Iterator[SampledChar]:
+def sample_stream(model: CharRNN, vocab: Vocabulary, settings: SampleSettings, *,
+                  own_cores: bool = False) -> Iterator[SampledChar]:
     """Generate `settings.length` characters one at a time (see the module docstring).
 
     Settings, the prime and the model/vocabulary match are checked right away (this is
     a plain function returning a generator), so errors surface before the first char.
+    `own_cores`: nothing else in the process needs the cores (rnnlab sample), so the numpy
+    steps may take more BLAS threads, as many as measure fastest (blas_fit.py); the text is
+    the same either way.
     """
     settings.check()
     if model.config.vocab_size != len(vocab):
@@ -155,7 +161,7 @@ def sample_stream(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -
         )
     ids = prime_ids(vocab, settings.prime)
     rng = np.random.default_rng(settings.seed)  # None: a fresh seed from the OS
-    return _generate(model, vocab, ids, settings, rng)
+    return _generate(model, vocab, ids, settings, rng, own_cores)
 
 
 def sample_text(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -> str:
@@ -164,7 +170,8 @@ def sample_text(model: CharRNN, vocab: Vocabulary, settings: SampleSettings) -> 
 
 
 def _generate(
-    model: CharRNN, vocab: Vocabulary, ids: torch.Tensor, settings: SampleSettings, rng: np.random.Generator
+    model: CharRNN, vocab: Vocabulary, ids: torch.Tensor, settings: SampleSettings, rng: np.random.Generator,
+    own_cores: bool = False,
 ) -> Iterator[SampledChar]:
     if settings.length == 0:
         return
@@ -173,11 +180,22 @@ def _generate(
     stepper.set_state(hidden)
     values = logits.double().numpy()
     chars, plain = vocab.chars, settings.temperature == 1 and settings.top_k == 0 and settings.top_p == 1
-    for n in range(settings.length):
-        idx, prob, model_prob = _draw(values, settings, plain, rng)
-        yield SampledChar(chars[idx], idx, prob, model_prob)
-        if n + 1 < settings.length:  # no need to read the last char
-            values = stepper.step(idx).astype(np.float64)
+    blas = FittedBlas() if own_cores and settings.length > CHUNK else None
+    stepping = 0.0  # seconds in the steps of this chunk (not the caller's time between chars)
+    try:
+        for n in range(settings.length):
+            idx, prob, model_prob = _draw(values, settings, plain, rng)
+            yield SampledChar(chars[idx], idx, prob, model_prob)
+            if n + 1 < settings.length:  # no need to read the last char
+                started = time.perf_counter()
+                values = stepper.step(idx).astype(np.float64)
+                stepping += time.perf_counter() - started
+            if blas is not None and (n + 1) % CHUNK == 0:
+                blas.chunk_done(CHUNK, stepping)
+                stepping = 0.0
+    finally:
+        if blas is not None:
+            blas.close()
 
 
 def _draw(logits: np.ndarray, settings: SampleSettings, plain: bool, rng: np.random.Generator):
