@@ -3,11 +3,16 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
+
+from rnnlab.core.paths import CACHE_DIR_ENV  # noqa: E402 - os, sys and pathlib only
 
 # One cache for the whole run, never the user's: bf16 is timed once, not in every CLI test's
 # process (each has its own data folder, below).
-os.environ["RNNLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="rnnlab-test-cache-")
+os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="rnnlab-test-cache-")
+atexit.register(shutil.rmtree, os.environ[CACHE_DIR_ENV], ignore_errors=True)
 
 import socket  # noqa: E402
 

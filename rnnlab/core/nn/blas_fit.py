@@ -12,28 +12,14 @@ The window keeps one thread (fast_step.use_one_blas_thread): training needs the 
 
 from __future__ import annotations
 
-import functools
 import os
 
-from threadpoolctl import ThreadpoolController
-
+from rnnlab.core.nn.fast_step import set_blas_threads
 from rnnlab.core.train.thread_fit import ThreadFit, candidates
 
 CHUNK = 64  # characters timed together: one timing covers ~5 ms
 PROBE_CHUNKS = 4  # timed chunks per candidate count
 RECHECK_SECONDS = 2.0  # of sampling: time the counts again this often
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    import numpy  # noqa: F401 - its BLAS must be loaded to be found
-
-    return ThreadpoolController().select(user_api="blas")
-
-
-def set_blas_threads(count: int) -> None:
-    for lib in _blas().lib_controllers:
-        lib.set_num_threads(count)
 
 
 class FittedBlas:

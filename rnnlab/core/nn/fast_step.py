@@ -22,7 +22,7 @@ import functools
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from rnnlab.core.nn.model import CharRNN, Hidden, hidden_from_tensors, hidden_tensors
 
@@ -31,8 +31,19 @@ from rnnlab.core.nn.model import CharRNN, Hidden, hidden_from_tensors, hidden_te
 def use_one_blas_thread() -> None:
     """numpy's BLAS on one thread, for the whole process: rnnlab's numpy products are
     vector-sized, where a second thread costs more than it gives (2x slower per character
-    with another process busy) and takes a core from training."""
-    threadpool_limits(limits=1, user_api="blas")
+    with another process busy) and takes a core from training. `rnnlab sample`, alone in
+    its process, may measure a second one (blas_fit.py)."""
+    set_blas_threads(1)
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController().select(user_api="blas")  # numpy's BLAS: loaded above
+
+
+def set_blas_threads(count: int) -> None:
+    for lib in _blas().lib_controllers:
+        lib.set_num_threads(count)
 
 
 def _array(t: torch.Tensor) -> np.ndarray:

@@ -11,7 +11,6 @@ the CLI do not pay the second this takes at every start.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import time
 from functools import cache
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from rnnlab.core.io.atomic import atomic_write
 from rnnlab.core.nn.model import CharRNN, ModelConfig
 from rnnlab.core.paths import machine_cache_dir
 
@@ -73,31 +73,29 @@ def cache_path() -> Path:
     return machine_cache_dir() / CACHE_NAME
 
 
-def read_cached(path: Path, key: str) -> float | None:
-    """The speed-up kept for this machine, or None (no file, another machine's, unreadable)."""
+def _kept(path: Path) -> dict:
+    """Every machine's speed-up in the file; {} when there is none or it is unreadable."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    value = kept.get(key) if isinstance(kept, dict) else None
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def read_cached(path: Path, key: str) -> float | None:
+    """The speed-up kept for this machine, or None (no file, another machine's, unreadable)."""
+    value = _kept(path).get(key)
     return float(value) if isinstance(value, (int, float)) and value >= 0 else None
 
 
 def write_cached(path: Path, key: str, speedup: float) -> None:
     """Keep the speed-up beside other machines' (a shared home folder); a folder that cannot
     be written only means timing again at the next start."""
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        kept = kept if isinstance(kept, dict) else {}
-    except (OSError, ValueError):
-        kept = {}
-    kept[key] = round(speedup, 3)
+    kept = {**_kept(path), key: round(speedup, 3)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(kept, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
+        atomic_write(path, json.dumps(kept, indent=1).encode("utf-8"))
+    except OSError:  # atomic_write's SaveError is one
         pass
 
 

@@ -83,8 +83,11 @@ class SamplingController(QObject):
             self._auto_since = trainer.train_seconds
         wait = seconds if self._sampled else min(seconds, FIRST_SAMPLE_S)
         if trainer.train_seconds - self._auto_since >= wait:
-            self.generate(self.panel.settings(), f"— step {step:,} —")
-            self._periodic = True
+            self._generate_periodic(step)
+
+    def _generate_periodic(self, step: int) -> None:
+        self.generate(self.panel.settings(), f"— step {step:,} —")
+        self._periodic = True
 
     def meter_wanted(self) -> bool:
         """Whether the sample just finished gets the memorisation check (about a second of
@@ -128,8 +131,7 @@ class SamplingController(QObject):
         trainer = self.session.trainer
         if (reason == "budget" and not self._sampled and not self.busy and trainer is not None
                 and self.panel.auto_sample_seconds() is not None):
-            self.generate(self.panel.settings(), f"— step {trainer.step_count:,} —")
-            self._periodic = True
+            self._generate_periodic(trainer.step_count)
 
     def _sample_ended(self) -> None:
         """The next periodic sample waits its full interval from now."""
